@@ -1,0 +1,62 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"time"
+
+	"github.com/pematangsiantar/webmail/demo"
+	"github.com/pematangsiantar/webmail/imapclient"
+	"github.com/pematangsiantar/webmail/webmail"
+)
+
+// cmdDemo runs the web UI on an embedded in-memory IMAP/SMTP server filled
+// with demo mail, so the product can be tried with no mail server.
+func cmdDemo(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	raw, err := loadSettings("demo", demoSettings, args, getenv)
+	if err != nil {
+		return err
+	}
+	logCfg := logConfig{Format: raw["log-format"], Level: raw["log-level"]}
+	if err := logCfg.validate(); err != nil {
+		return err
+	}
+	loc, err := time.LoadLocation(raw["timezone"])
+	if err != nil {
+		return fmt.Errorf("--timezone: unknown time zone %q", raw["timezone"])
+	}
+	logger := newLogger(logCfg, stderr)
+
+	backend, err := demo.Start(demo.Options{Seed: true})
+	if err != nil {
+		return fmt.Errorf("start the demo mail server: %w", err)
+	}
+	defer backend.Close()
+
+	cache := imapclient.NewCache(imapclient.Config{Addr: backend.IMAPAddr, Security: imapclient.SecurityNone},
+		imapclient.CacheOptions{Logger: logger})
+	defer cache.Close()
+	handler, err := webmail.New(webmail.Config{
+		Domain:      "pematangsiantar.go.id",
+		Helpdesk:    "Diskominfo Kota Pematangsiantar (demo)",
+		Location:    loc,
+		SessionKeys: []webmail.KeyPair{newKeyPair()},
+		IdleTimeout: 30 * time.Minute,
+		MaxLifetime: 12 * time.Hour,
+		PerPage:     50,
+		Logger:      logger,
+	}, cache)
+	if err != nil {
+		return err
+	}
+	return listenAndServe(ctx, raw["listen"], "", "", handler, logger, func(addr net.Addr) {
+		fmt.Fprintf(stdout, "\nWebmail demo: http://%s/\n\nDemo accounts (user name / password):\n", addr)
+		for _, a := range backend.Accounts {
+			fmt.Fprintf(stdout, "  %-40s %s\n", a.Address, a.Password)
+		}
+		fmt.Fprintf(stdout, "\nIMAP %s and SMTP %s (plain, loopback) hold the demo mail in memory; it is gone when you stop with Ctrl+C.\n\n",
+			backend.IMAPAddr, backend.SMTPAddr)
+	})
+}

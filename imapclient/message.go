@@ -1,0 +1,245 @@
+package imapclient
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"mime/quotedprintable"
+	"strings"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-message/charset"
+)
+
+// maxTextPart bounds how much of one text body is fetched for display.
+const maxTextPart = 4 << 20
+
+// Message fetches a message for reading and marks it \Seen. A part that
+// cannot be decoded is shown as far as it can be, with a note in Problems.
+func (s *Session) Message(ctx context.Context, folder string, uid uint32) (*Message, error) {
+	var m *Message
+	err := s.do(ctx, func(c *conn) error {
+		var err error
+		m, err = c.message(folder, uid)
+		return err
+	})
+	return m, err
+}
+
+func (c *conn) message(folder string, uid uint32) (*Message, error) {
+	if err := c.selectFolder(folder); err != nil {
+		return nil, err
+	}
+	bufs, err := c.client.Fetch(imap.UIDSetNum(imap.UID(uid)), &imap.FetchOptions{
+		UID: true, Flags: true, Envelope: true, InternalDate: true, RFC822Size: true,
+		BodyStructure: &imap.FetchItemBodyStructure{Extended: true},
+	}).Collect()
+	if err != nil {
+		return nil, c.wrap(err, "fetch message")
+	}
+	if len(bufs) == 0 || bufs[0].BodyStructure == nil {
+		return nil, fmt.Errorf("uid %d in %q: %w", uid, folder, ErrNoSuchMessage)
+	}
+	b := bufs[0]
+	m := &Message{Folder: folder, UID: uid, Size: b.RFC822Size, Date: b.InternalDate}
+	if env := b.Envelope; env != nil {
+		m.Subject, m.MessageID, m.InReplyTo = env.Subject, env.MessageID, env.InReplyTo
+		m.From, m.Sender, m.ReplyTo = addresses(env.From), addresses(env.Sender), addresses(env.ReplyTo)
+		m.To, m.Cc, m.Bcc = addresses(env.To), addresses(env.Cc), addresses(env.Bcc)
+		if !env.Date.IsZero() {
+			m.Date = env.Date
+		}
+	}
+	m.Seen, m.Flagged, m.Answered, m.Draft = flagBits(b.Flags)
+	m.Attachments = attachments(b.BodyStructure)
+
+	textPart, htmlPart := bodyParts(b.BodyStructure)
+	var sections []*imap.FetchItemBodySection
+	for _, p := range []*textBody{textPart, htmlPart} {
+		if p != nil {
+			p.section = &imap.FetchItemBodySection{Part: p.path, Peek: true,
+				Partial: &imap.SectionPartial{Offset: 0, Size: maxTextPart}}
+			sections = append(sections, p.section)
+		}
+	}
+	if len(sections) > 0 {
+		bodies, err := c.client.Fetch(imap.UIDSetNum(imap.UID(uid)), &imap.FetchOptions{UID: true, BodySection: sections}).Collect()
+		if err != nil {
+			return nil, c.wrap(err, "fetch body")
+		}
+		if len(bodies) == 0 {
+			return nil, fmt.Errorf("uid %d in %q: %w", uid, folder, ErrNoSuchMessage)
+		}
+		if textPart != nil {
+			m.Text = textPart.decode(bodies[0].FindBodySection(textPart.section), &m.Problems)
+		}
+		if htmlPart != nil {
+			m.HTML = htmlPart.decode(bodies[0].FindBodySection(htmlPart.section), &m.Problems)
+		}
+	}
+	if !m.Seen {
+		err := c.client.Store(imap.UIDSetNum(imap.UID(uid)), &imap.StoreFlags{
+			Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagSeen},
+		}, nil).Close()
+		if err != nil {
+			return nil, c.wrap(err, "mark read")
+		}
+	}
+	return m, nil
+}
+
+// textBody is a text part chosen for display.
+type textBody struct {
+	path     []int
+	encoding string
+	charset  string
+	section  *imap.FetchItemBodySection
+}
+
+// bodyParts picks the text/plain and text/html bodies of a message: the
+// first of each that is not an attachment, not inside an attached message.
+func bodyParts(bs imap.BodyStructure) (text, html *textBody) {
+	bs.Walk(func(path []int, part imap.BodyStructure) bool {
+		single, ok := part.(*imap.BodyStructureSinglePart)
+		if !ok {
+			return true
+		}
+		if single.MessageRFC822 != nil || isAttachment(single) {
+			return false
+		}
+		tb := &textBody{path: append([]int(nil), path...), encoding: strings.ToLower(single.Encoding),
+			charset: strings.ToLower(param(single.Params, "charset"))}
+		switch single.MediaType() {
+		case "text/plain":
+			if text == nil {
+				text = tb
+			}
+		case "text/html":
+			if html == nil {
+				html = tb
+			}
+		}
+		return false
+	})
+	return text, html
+}
+
+// isAttachment reports whether a part is meant to be downloaded rather
+// than read in the body.
+func isAttachment(p *imap.BodyStructureSinglePart) bool {
+	if d := p.Disposition(); d != nil && strings.EqualFold(d.Value, "attachment") {
+		return true
+	}
+	if partFilename(p) != "" && !strings.HasPrefix(p.MediaType(), "text/") {
+		return true
+	}
+	switch strings.ToLower(p.Type) {
+	case "text":
+		return partFilename(p) != "" && !isInline(p)
+	case "multipart":
+		return false
+	}
+	return true
+}
+
+func isInline(p *imap.BodyStructureSinglePart) bool {
+	d := p.Disposition()
+	return d != nil && strings.EqualFold(d.Value, "inline")
+}
+
+// attachments lists the downloadable parts; an attached message is one
+// attachment, not opened up.
+func attachments(bs imap.BodyStructure) []Attachment {
+	var out []Attachment
+	bs.Walk(func(path []int, part imap.BodyStructure) bool {
+		single, ok := part.(*imap.BodyStructureSinglePart)
+		if !ok {
+			return true
+		}
+		if !isAttachment(single) {
+			return false
+		}
+		name := partFilename(single)
+		if name == "" && single.MessageRFC822 != nil {
+			if env := single.MessageRFC822.Envelope; env != nil && env.Subject != "" {
+				name = env.Subject + ".eml"
+			} else {
+				name = "message.eml"
+			}
+		}
+		out = append(out, Attachment{
+			Part:        partPath(path),
+			Filename:    name,
+			ContentType: single.MediaType(),
+			ContentID:   strings.Trim(single.ID, "<> "),
+			Size:        int64(single.Size),
+			Inline:      isInline(single),
+		})
+		return false
+	})
+	return out
+}
+
+// decode removes the transfer encoding and converts to UTF-8. What cannot
+// be decoded is returned as it is, with a note.
+func (t *textBody) decode(raw []byte, problems *[]string) string {
+	var r io.Reader = bytes.NewReader(raw)
+	switch t.encoding {
+	case "", "7bit", "8bit", "binary":
+	case "base64":
+		r = base64.NewDecoder(base64.StdEncoding, &base64Cleaner{r: r})
+	case "quoted-printable":
+		r = quotedprintable.NewReader(r)
+	default:
+		*problems = append(*problems, "unknown transfer encoding "+t.encoding)
+	}
+	decoded, err := io.ReadAll(r)
+	if err != nil {
+		*problems = append(*problems, fmt.Sprintf("part %s: %v", partPath(t.path), err))
+	}
+	if len(raw) >= maxTextPart {
+		*problems = append(*problems, "body truncated")
+	}
+	return toUTF8(decoded, t.charset, problems)
+}
+
+// toUTF8 converts text in the named charset to UTF-8, leaving it as is
+// (with a note) when the charset is unknown.
+func toUTF8(b []byte, cs string, problems *[]string) string {
+	switch cs {
+	case "", "utf-8", "utf8", "us-ascii", "ascii":
+		return strings.ToValidUTF8(string(b), "\uFFFD")
+	}
+	r, err := charset.Reader(cs, bytes.NewReader(b))
+	if err != nil {
+		*problems = append(*problems, "unknown charset "+cs)
+		return strings.ToValidUTF8(string(b), "\uFFFD")
+	}
+	out, err := io.ReadAll(r)
+	if err != nil {
+		*problems = append(*problems, "charset "+cs+": "+err.Error())
+	}
+	return strings.ToValidUTF8(string(out), "\uFFFD")
+}
+
+// base64Cleaner drops bytes outside the base64 alphabet (line breaks,
+// stray spaces) so that sloppy encoders still decode.
+type base64Cleaner struct{ r io.Reader }
+
+func (b *base64Cleaner) Read(p []byte) (int, error) {
+	for {
+		n, err := b.r.Read(p)
+		j := 0
+		for _, c := range p[:n] {
+			if c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '=' {
+				p[j] = c
+				j++
+			}
+		}
+		if j > 0 || err != nil {
+			return j, err
+		}
+	}
+}
