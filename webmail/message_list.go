@@ -1,0 +1,115 @@
+package webmail
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/pematangsiantar/webmail/imapclient"
+)
+
+// requestTimeout bounds the IMAP work of one page.
+const requestTimeout = time.Minute
+
+// imapContext is the context of a request's IMAP commands.
+func imapContext(c echo.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(c.Request().Context(), requestTimeout)
+}
+
+// messageListPage is the main page: folders, and the messages of one.
+type messageListPage struct {
+	shellPage
+	Rows []messageRow
+	// ShowRecipient is set in Sent and Drafts, where the interesting
+	// address is the recipient, not the sender (the user).
+	ShowRecipient bool
+	// Range is "1–50 dari 1.234"; empty when the folder is empty.
+	Range   string
+	PrevURL string
+	NextURL string
+}
+
+// messageRow is one message of the list.
+type messageRow struct {
+	URL            string
+	Who            string // sender, or recipients in Sent/Drafts
+	WhoFull        string // addresses, for the tooltip
+	Subject        string
+	Date           string // short
+	DateFull       string
+	Size           string
+	Unread         bool
+	Flagged        bool
+	HasAttachments bool
+}
+
+// messageList shows one page of a folder, newest first.
+func (a *app) messageList(c echo.Context) error {
+	folder, page := folderParam(c), pageParam(c)
+	ctx, cancel := imapContext(c)
+	defer cancel()
+	sess := a.imap.Session(sessionOf(c).credentials())
+	folders, err := sess.Folders(ctx)
+	if err != nil {
+		return err
+	}
+	if err := requireFolder(folders, folder); err != nil {
+		return err
+	}
+	list, err := sess.List(ctx, folder, page, a.cfg.PerPage)
+	if err != nil {
+		return err
+	}
+	if pages := list.Pages(); page > pages {
+		// A bookmark past the end (messages were deleted since).
+		return c.Redirect(http.StatusSeeOther, folderURL(folder, pages))
+	}
+
+	lang := langOf(c)
+	f := a.formatter(lang)
+	p := &messageListPage{shellPage: a.shell(c, folders, folder, "page-list")}
+	role := folderRole(folders, folder)
+	p.ShowRecipient = role == imapclient.RoleSent || role == imapclient.RoleDrafts
+	for _, m := range list.Messages {
+		who, whoFull := f.Names(m.From), f.Addresses(m.From)
+		if p.ShowRecipient {
+			who, whoFull = f.Names(m.To), f.Addresses(m.To)
+		}
+		subject := m.Subject
+		if subject == "" {
+			subject = p.T("message.no_subject")
+		}
+		p.Rows = append(p.Rows, messageRow{
+			URL:            messageURL(folder, m.UID, page),
+			Who:            who,
+			WhoFull:        whoFull,
+			Subject:        subject,
+			Date:           f.ShortDate(m.Date),
+			DateFull:       f.LongDate(m.Date),
+			Size:           f.Size(m.Size),
+			Unread:         !m.Seen,
+			Flagged:        m.Flagged,
+			HasAttachments: m.HasAttachments,
+		})
+	}
+	if list.Total > 0 {
+		first := (page-1)*a.cfg.PerPage + 1
+		last := min(first+len(list.Messages)-1, list.Total)
+		p.Range = p.T("list.range", "First", f.Number(first), "Last", f.Number(last), "Total", f.Number(list.Total))
+	}
+	if page > 1 {
+		p.PrevURL = folderURL(folder, page-1)
+	}
+	if page < list.Pages() {
+		p.NextURL = folderURL(folder, page+1)
+	}
+	p.Title = p.Folder
+	for _, fo := range folders {
+		if fo.Name == folder && fo.Unread > 0 {
+			p.Title = p.T("list.title_unread", "Folder", p.Folder, "Unread", f.Number(int(fo.Unread)))
+		}
+	}
+	return a.render(c, http.StatusOK, viewMessageList, p)
+}

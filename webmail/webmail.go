@@ -1,0 +1,199 @@
+// Package webmail is the web application: the route table, the handlers of
+// every page, the encrypted-cookie session, CSRF protection, security
+// headers, translations (Bahasa Indonesia by default, English on request)
+// and the view models the templates render. It talks to the mail server
+// only through imapclient, with the signed-in user's own credentials.
+package webmail
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"golang.org/x/time/rate"
+
+	"github.com/pematangsiantar/webmail/imapclient"
+)
+
+// KeyPair is one pair of session-cookie keys: Hash authenticates the
+// cookie (HMAC-SHA256, 64 bytes) and Block encrypts it (AES-256, 32 bytes).
+type KeyPair struct {
+	Hash  []byte
+	Block []byte
+}
+
+// LoginLimit bounds failed sign-in attempts, per client address and per
+// account. Only failures use up tokens, so an office whose staff share one
+// public address is not locked out by its own successful sign-ins.
+type LoginLimit struct {
+	// PerIP is the refill rate of failed attempts per client address
+	// (IPv6 counted per /64); 0 means the default of 10 a minute.
+	PerIP rate.Limit
+	// IPBurst is how many failures a client address may make at once
+	// (default 10).
+	IPBurst int
+	// PerAccount is the refill rate of failed attempts per account
+	// (default 5 a minute).
+	PerAccount rate.Limit
+	// AccountBurst is how many failures an account may take at once
+	// (default 5).
+	AccountBurst int
+}
+
+// Config is the web application's configuration, validated by New.
+type Config struct {
+	// Domain is appended to a bare user name at sign-in ("boi" becomes
+	// "boi@" + Domain). Empty means user names must be full addresses.
+	Domain string
+	// Helpdesk is the contact shown with every sign-in failure.
+	Helpdesk string
+	// Location is the time zone dates are shown in (default Asia/Jakarta).
+	Location *time.Location
+	// SessionKeys are the cookie keys, newest first; older pairs still
+	// decode cookies so keys can be rotated. At least one is required.
+	SessionKeys []KeyPair
+	// IdleTimeout ends a session unused for this long (default 30m).
+	IdleTimeout time.Duration
+	// MaxLifetime ends a session this long after sign-in (default 12h).
+	MaxLifetime time.Duration
+	// TrustedProxies are the peers whose X-Forwarded-For and
+	// X-Forwarded-Proto headers are believed.
+	TrustedProxies []netip.Prefix
+	// PerPage is the number of messages per list page (default 50).
+	PerPage int
+	// LoginLimit bounds failed sign-ins (defaults as documented there).
+	LoginLimit LoginLimit
+	// Logger receives request errors and the sign-in audit trail
+	// (default slog.Default()).
+	Logger *slog.Logger
+	// Now returns the current time; nil means time.Now. Tests set it to
+	// move the clock.
+	Now func() time.Time
+}
+
+// Defaults used when a Config field is left at its zero value.
+const (
+	DefaultIdleTimeout = 30 * time.Minute
+	DefaultMaxLifetime = 12 * time.Hour
+	DefaultPerPage     = 50
+)
+
+// withDefaults fills zero fields and checks the configuration as a whole.
+func (cfg Config) withDefaults() (Config, error) {
+	var errs []error
+	if len(cfg.SessionKeys) == 0 {
+		errs = append(errs, errors.New("no session keys"))
+	}
+	for i, k := range cfg.SessionKeys {
+		if len(k.Hash) < 32 {
+			errs = append(errs, fmt.Errorf("session key pair %d: hash key must be at least 32 bytes (64 recommended), got %d", i+1, len(k.Hash)))
+		}
+		if len(k.Block) != 32 {
+			errs = append(errs, fmt.Errorf("session key pair %d: block key must be 32 bytes (AES-256), got %d", i+1, len(k.Block)))
+		}
+	}
+	if cfg.Location == nil {
+		loc, err := time.LoadLocation("Asia/Jakarta")
+		if err != nil {
+			// A system without tzdata: WIB is UTC+7 all year round.
+			loc = time.FixedZone("WIB", 7*60*60)
+		}
+		cfg.Location = loc
+	}
+	if cfg.IdleTimeout == 0 {
+		cfg.IdleTimeout = DefaultIdleTimeout
+	}
+	if cfg.MaxLifetime == 0 {
+		cfg.MaxLifetime = DefaultMaxLifetime
+	}
+	if cfg.IdleTimeout < 0 || cfg.MaxLifetime < 0 {
+		errs = append(errs, errors.New("idle timeout and maximum lifetime must be positive"))
+	}
+	if cfg.PerPage == 0 {
+		cfg.PerPage = DefaultPerPage
+	}
+	if cfg.PerPage < 1 || cfg.PerPage > 500 {
+		errs = append(errs, fmt.Errorf("messages per page must be between 1 and 500, got %d", cfg.PerPage))
+	}
+	if cfg.LoginLimit.PerIP == 0 {
+		cfg.LoginLimit.PerIP = rate.Every(6 * time.Second)
+	}
+	if cfg.LoginLimit.IPBurst == 0 {
+		cfg.LoginLimit.IPBurst = 10
+	}
+	if cfg.LoginLimit.PerAccount == 0 {
+		cfg.LoginLimit.PerAccount = rate.Every(12 * time.Second)
+	}
+	if cfg.LoginLimit.AccountBurst == 0 {
+		cfg.LoginLimit.AccountBurst = 5
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if err := errors.Join(errs...); err != nil {
+		return cfg, fmt.Errorf("webmail: invalid configuration: %w", err)
+	}
+	return cfg, nil
+}
+
+// app holds what every handler needs; handlers are its methods.
+type app struct {
+	cfg      Config
+	imap     *imapclient.Cache
+	log      *slog.Logger
+	sessions *sessionStore
+	views    *views
+	cat      *catalogue
+	assets   *assets
+	limiter  *loginLimiter
+	policy   *sanitizer
+}
+
+// New builds the web application: it parses the templates and translations
+// once (a missing template or translation file fails here, not in a
+// request) and returns the echo instance with every route registered.
+func New(cfg Config, imap *imapclient.Cache) (*echo.Echo, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	if imap == nil {
+		return nil, errors.New("webmail: no IMAP connection cache")
+	}
+	cat, err := loadCatalogue()
+	if err != nil {
+		return nil, fmt.Errorf("webmail: %w", err)
+	}
+	as, err := loadAssets()
+	if err != nil {
+		return nil, fmt.Errorf("webmail: %w", err)
+	}
+	vs, err := loadViews(as)
+	if err != nil {
+		return nil, fmt.Errorf("webmail: %w", err)
+	}
+	a := &app{
+		cfg:      cfg,
+		imap:     imap,
+		log:      cfg.Logger,
+		sessions: newSessionStore(cfg),
+		views:    vs,
+		cat:      cat,
+		assets:   as,
+		limiter:  newLoginLimiter(cfg.LoginLimit, cfg.Now),
+		policy:   newSanitizer(),
+	}
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = a.handleError
+	e.IPExtractor = a.clientIP
+	a.routes(e)
+	return e, nil
+}
