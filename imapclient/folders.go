@@ -44,6 +44,25 @@ func (s *Session) Folders(ctx context.Context) ([]Folder, error) {
 	return folders, err
 }
 
+// foldersAsync starts listing the folders and returns a function that waits
+// for the result, so other commands can be pipelined meanwhile. The
+// function must be called before the connection is handed back.
+func (c *conn) foldersAsync() func() ([]Folder, error) {
+	type result struct {
+		folders []Folder
+		err     error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		f, err := c.folders()
+		ch <- result{f, err}
+	}()
+	return func() ([]Folder, error) {
+		r := <-ch
+		return r.folders, r.err
+	}
+}
+
 func (c *conn) folders() ([]Folder, error) {
 	caps := c.caps()
 	opts := &imap.ListOptions{}

@@ -236,6 +236,18 @@ func TestListPaging(t *testing.T) {
 			if _, err := sess.List(t.Context(), "Tidak Ada "+name, 1, 50); !errors.Is(err, ErrNoSuchFolder) {
 				t.Errorf("missing folder: got %v, want ErrNoSuchFolder", err)
 			}
+			folders, p, err := sess.ListWithFolders(t.Context(), name, 2, 50)
+			if err != nil || len(folders) < 6 || p.Messages[0].Subject != "Pesan 072" {
+				t.Fatalf("ListWithFolders: %d folders, %v", len(folders), err)
+			}
+			// Another client deletes the folder while this session has it
+			// selected.
+			if err := s.raw(t).Delete(name).Wait(); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := sess.ListWithFolders(t.Context(), name, 1, 50); !errors.Is(err, ErrNoSuchFolder) {
+				t.Errorf("folder deleted meanwhile: got %v, want ErrNoSuchFolder", err)
+			}
 		})
 	}
 }

@@ -37,6 +37,41 @@ func (s *Session) List(ctx context.Context, folder string, page, perPage int) (*
 	return p, err
 }
 
+// ListWithFolders returns the folder list and one page of a folder, as a
+// folder view needs both: the folder list is requested in the same round
+// trip (pipelined) as the page. A folder missing from the list is
+// ErrNoSuchFolder even when a cached connection still has it selected.
+func (s *Session) ListWithFolders(ctx context.Context, folder string, page, perPage int) ([]Folder, *Page, error) {
+	var folders []Folder
+	var p *Page
+	err := s.do(ctx, func(c *conn) error {
+		wait := c.foldersAsync()
+		var err error
+		p, err = c.list(folder, page, perPage)
+		var ferr error
+		folders, ferr = wait()
+		if ferr != nil {
+			return ferr
+		}
+		if !selectable(folders, folder) {
+			c.selected = ""
+			return fmt.Errorf("folder %q: %w", folder, ErrNoSuchFolder)
+		}
+		return err
+	})
+	return folders, p, err
+}
+
+// selectable reports whether name is in the list and can hold messages.
+func selectable(folders []Folder, name string) bool {
+	for _, f := range folders {
+		if f.Name == name {
+			return !f.NoSelect
+		}
+	}
+	return false
+}
+
 func (c *conn) list(folder string, page, perPage int) (*Page, error) {
 	if perPage <= 0 {
 		perPage = 50

@@ -114,6 +114,7 @@ func BenchmarkDovecotPages(b *testing.B) {
 			b.Fatalf("GET %s: %d\n%s", path, p.StatusCode, p.Body)
 		}
 	}
+	direct := e.cache.Session(imapclient.Credentials{SessionID: "direct", Username: user.Address, Password: user.Password})
 	cases := []struct {
 		name string
 		page func()
@@ -121,6 +122,11 @@ func BenchmarkDovecotPages(b *testing.B) {
 	}{
 		{"list-first", func() { get("/mail?folder=INBOX&page=1") }, func() { rawPage(1) }},
 		{"list-deep", func() { get(fmt.Sprintf("/mail?folder=INBOX&page=%d", deep+1)) }, func() { rawPage(deep + 1) }},
+		{"imap-only-first", func() {
+			if _, _, err := direct.ListWithFolders(b.Context(), "INBOX", 1, 50); err != nil {
+				b.Fatal(err)
+			}
+		}, func() { rawPage(1) }},
 		{"open-message", func() { get(fmt.Sprintf("/mail/message?folder=INBOX&uid=%d", openUID)) }, rawOpen},
 	}
 	for _, c := range cases {

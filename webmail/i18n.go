@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/BurntSushi/toml"
@@ -37,6 +38,9 @@ type catalogue struct {
 	// names caches the month and weekday names used by every list row.
 	months, monthsShort map[string][12]string
 	weekdays            map[string][7]string
+	// plain caches messages without arguments (most of them, several per
+	// list row): go-i18n executes a template on every Localize.
+	plain sync.Map // lang + "\x00" + key -> string
 }
 
 // loadCatalogue parses every translation file.
@@ -96,6 +100,18 @@ func (c *catalogue) lookup(lang, key string, data map[string]any) (string, error
 // template ({{.Name}}). A missing key shows the key itself: the catalogue
 // test makes sure none is missing.
 func (c *catalogue) T(lang, key string, args ...any) string {
+	if len(args) == 0 {
+		ck := lang + "\x00" + key
+		if s, ok := c.plain.Load(ck); ok {
+			return s.(string)
+		}
+		s, err := c.lookup(lang, key, nil)
+		if err != nil {
+			return key
+		}
+		c.plain.Store(ck, s)
+		return s
+	}
 	var data map[string]any
 	if len(args) > 0 {
 		data = make(map[string]any, len(args)/2)
