@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"mime"
 	"net"
+	"sync/atomic"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -32,8 +33,10 @@ type conn struct {
 	numMessages uint32
 
 	// sorted caches the UID order of the selected mailbox when the server
-	// can SORT, keyed by the mailbox state that would change it.
-	sorted *sortCache
+	// can SORT; changed is set by the server's EXISTS and EXPUNGE
+	// notifications (on the client's reader goroutine), which make it stale.
+	sorted  *sortCache
+	changed atomic.Bool
 }
 
 // dial connects to the server and logs in, classifying a refusal.
@@ -56,10 +59,19 @@ func dial(ctx context.Context, cfg *Config, username, password string) (*conn, e
 	if tlsConfig.ServerName == "" {
 		tlsConfig.ServerName = host
 	}
+	cn := &conn{cfg: cfg, username: username}
 	opts := &imapclient.Options{
 		TLSConfig:   tlsConfig,
 		WordDecoder: wordDecoder,
 		Dialer:      &net.Dialer{Timeout: timeout},
+		UnilateralDataHandler: &imapclient.UnilateralDataHandler{
+			Expunge: func(uint32) { cn.changed.Store(true) },
+			Mailbox: func(d *imapclient.UnilateralDataMailbox) {
+				if d.NumMessages != nil {
+					cn.changed.Store(true)
+				}
+			},
+		},
 	}
 
 	var c *imapclient.Client
@@ -87,7 +99,8 @@ func dial(ctx context.Context, cfg *Config, username, password string) (*conn, e
 		c.Close()
 		return nil, classifyLogin(err, cfg)
 	}
-	return &conn{client: c, cfg: cfg, username: username}, nil
+	cn.client = c
+	return cn, nil
 }
 
 // classifyLogin classifies a refused LOGIN. A NO without a known code is a

@@ -414,3 +414,77 @@ func TestCacheEvictsWhenFull(t *testing.T) {
 		t.Errorf("after Drop: %d connections, want 1", n)
 	}
 }
+
+// TestListSeesChanges checks that a cached connection (and its cached date
+// order) reflects mail delivered or expunged by another client.
+func TestListSeesChanges(t *testing.T) {
+	for _, s := range testServers(t) {
+		t.Run(s.name, func(t *testing.T) {
+			base := time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)
+			var msgs [][]byte
+			for i := range 5 {
+				msgs = append(msgs, plainMessage(fmt.Sprintf("Lama %d", i), "x", base.Add(time.Duration(i)*time.Hour)))
+			}
+			name := s.newFolder(t, msgs, nil, nil)
+			cache := NewCache(s.cfg, CacheOptions{})
+			defer cache.Close()
+			sess := cache.Session(Credentials{SessionID: "s", Username: s.user, Password: s.pass})
+			subjects := func() []string {
+				t.Helper()
+				p, err := sess.List(t.Context(), name, 1, 50)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var out []string
+				for _, m := range p.Messages {
+					out = append(out, m.Subject)
+				}
+				return out
+			}
+			if got := subjects(); len(got) != 5 || got[0] != "Lama 4" {
+				t.Fatalf("before: %v", got)
+			}
+			raw := s.raw(t)
+			newMsg := plainMessage("Baru", "x", base.Add(48*time.Hour))
+			cmd := raw.Append(name, int64(len(newMsg)), nil)
+			cmd.Write(newMsg)
+			cmd.Close()
+			if _, err := cmd.Wait(); err != nil {
+				t.Fatal(err)
+			}
+			if got := subjects(); len(got) != 6 || got[0] != "Baru" {
+				t.Fatalf("after a delivery: %v", got)
+			}
+			// Expunge the newest by another client: same count as a new
+			// delivery would leave, so only the server's EXPUNGE tells.
+			if _, err := raw.Select(name, nil).Wait(); err != nil {
+				t.Fatal(err)
+			}
+			if err := raw.Store(imap.SeqSetNum(6), &imap.StoreFlags{Op: imap.StoreFlagsAdd, Flags: []imap.Flag{imap.FlagDeleted}, Silent: true}, nil).Close(); err != nil {
+				t.Fatal(err)
+			}
+			if err := raw.Expunge().Close(); err != nil {
+				t.Fatal(err)
+			}
+			older := plainMessage("Terlambat", "x", base.Add(90*time.Minute))
+			cmd = raw.Append(name, int64(len(older)), nil)
+			cmd.Write(older)
+			cmd.Close()
+			if _, err := cmd.Wait(); err != nil {
+				t.Fatal(err)
+			}
+			got := subjects()
+			if len(got) != 6 || got[0] == "Baru" {
+				t.Fatalf("after expunge + delivery: %v", got)
+			}
+			if s.name == "dovecot" {
+				// SORT by Date: the late arrival with an old date sits
+				// between Lama 2 and Lama 1.
+				want := []string{"Lama 4", "Lama 3", "Lama 2", "Terlambat", "Lama 1", "Lama 0"}
+				if strings.Join(got, ",") != strings.Join(want, ",") {
+					t.Errorf("date order: got %v, want %v", got, want)
+				}
+			}
+		})
+	}
+}

@@ -5,21 +5,15 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 )
 
-// sortTTL bounds how long a cached date order is trusted when the folder's
-// message count has not changed (an expunge plus a delivery keep it equal).
-const sortTTL = 30 * time.Second
-
 // sortCache is the UID order of the selected mailbox by date, newest first.
 type sortCache struct {
 	uidValidity uint32
 	numMessages uint32
-	at          time.Time
 	uids        []imap.UID
 }
 
@@ -136,12 +130,17 @@ func (c *conn) list(folder string, page, perPage int) (*Page, error) {
 }
 
 // dateOrder returns the selected mailbox's UIDs sorted by date, newest
-// first, from the cache when the mailbox has not changed.
+// first, from the cache while the server has reported no new or expunged
+// message since (RFC 3501 section 7.3.1, 7.4.1): the order of a large
+// folder is sorted once by the server, and each page then costs O(page).
 func (c *conn) dateOrder() ([]imap.UID, error) {
-	if sc := c.sorted; sc != nil && sc.uidValidity == c.uidValidity &&
-		sc.numMessages == c.numMessages && time.Since(sc.at) < sortTTL {
+	if sc := c.sorted; sc != nil && !c.changed.Load() && sc.uidValidity == c.uidValidity &&
+		sc.numMessages == c.numMessages {
 		return sc.uids, nil
 	}
+	// Cleared before the command, so a change reported while it runs
+	// leaves the new order stale.
+	c.changed.Store(false)
 	// UIDSort with nil criteria panics in beta.8: always pass a value.
 	nums, err := c.client.UIDSort(&imapclient.SortOptions{
 		SearchCriteria: &imap.SearchCriteria{},
@@ -154,7 +153,7 @@ func (c *conn) dateOrder() ([]imap.UID, error) {
 	for i, n := range nums {
 		uids[i] = imap.UID(n)
 	}
-	c.sorted = &sortCache{uidValidity: c.uidValidity, numMessages: c.numMessages, at: time.Now(), uids: uids}
+	c.sorted = &sortCache{uidValidity: c.uidValidity, numMessages: c.numMessages, uids: uids}
 	return uids, nil
 }
 
