@@ -119,9 +119,37 @@ type account struct {
 	name string
 	user *imapmemserver.User
 
-	mu       sync.Mutex
-	password string
-	folders  map[string]*folderInfo // by mailbox name; kept in step with user
+	mu         sync.Mutex
+	password   string
+	mustChange MustChange             // how a right password is refused, if at all
+	folders    map[string]*folderInfo // by mailbox name; kept in step with user
+}
+
+// MustChange says how the server refuses the right password of an account
+// whose password must be changed first.
+type MustChange int
+
+const (
+	// MustChangeNone lets the account in.
+	MustChangeNone MustChange = iota
+	// MustChangeExpired answers NO [EXPIRED] (RFC 5530), as Dovecot does.
+	MustChangeExpired
+	// MustChangeZimbra answers NO [ALERT] password must be changed before
+	// IMAP login permitted, as Zimbra does.
+	MustChangeZimbra
+)
+
+// SetMustChange makes the account's current password refused as needing a
+// change, in the given server's style, until SetPassword changes it.
+func (b *Backend) SetMustChange(address string, how MustChange) error {
+	acct, err := b.account(address)
+	if err != nil {
+		return fmt.Errorf("demo: set must-change: %w", err)
+	}
+	acct.mu.Lock()
+	acct.mustChange = how
+	acct.mu.Unlock()
+	return nil
 }
 
 // folderInfo is what we know about a mailbox that imapmemserver does not expose.
@@ -314,6 +342,7 @@ func (b *Backend) SetPassword(address, password string) error {
 	}
 	acct.mu.Lock()
 	acct.password = password
+	acct.mustChange = MustChangeNone
 	acct.mu.Unlock()
 	return nil
 }

@@ -831,3 +831,46 @@ func TestCloseStopsEverything(t *testing.T) {
 		t.Errorf("%d goroutines before Start, %d after Close:\n%s", before, n, buf[:runtime.Stack(buf, true)])
 	}
 }
+
+func TestMustChange(t *testing.T) {
+	b, err := Start(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	acct := b.Accounts[0]
+	login := func(password string) error {
+		c, err := imapclient.DialInsecure(b.IMAPAddr, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		return c.Login(acct.Address, password).Wait()
+	}
+	for _, tt := range []struct {
+		how  MustChange
+		code imap.ResponseCode
+		text string
+	}{
+		{MustChangeExpired, imap.ResponseCodeExpired, ""},
+		{MustChangeZimbra, imap.ResponseCodeAlert, "password must be changed before IMAP login permitted"},
+	} {
+		if err := b.SetMustChange(acct.Address, tt.how); err != nil {
+			t.Fatal(err)
+		}
+		var imapErr *imap.Error
+		if err := login(acct.Password); !errors.As(err, &imapErr) || imapErr.Code != tt.code || !strings.Contains(imapErr.Text, tt.text) {
+			t.Errorf("must-change %d: got %v", tt.how, err)
+		}
+		if err := login("salah"); !errors.As(err, &imapErr) || imapErr.Code != imap.ResponseCodeAuthenticationFailed {
+			t.Errorf("must-change %d, wrong password: got %v", tt.how, err)
+		}
+	}
+	// A new password lifts it.
+	if err := b.SetPassword(acct.Address, "sandi-baru-1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := login("sandi-baru-1"); err != nil {
+		t.Errorf("after the change: %v", err)
+	}
+}

@@ -68,6 +68,15 @@ func (s *imapSession) Login(username, password string) error {
 	if acct == nil {
 		return imapserver.ErrAuthFailed
 	}
+	acct.mu.Lock()
+	mustChange := acct.mustChange
+	acct.mu.Unlock()
+	switch mustChange {
+	case MustChangeExpired:
+		return &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeExpired, Text: "Password expired"}
+	case MustChangeZimbra:
+		return &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeAlert, Text: "password must be changed before IMAP login permitted"}
+	}
 	s.acct = acct
 	s.UserSession = imapmemserver.NewUserSession(acct.user)
 	return nil

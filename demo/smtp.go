@@ -65,6 +65,13 @@ func (s *smtpSession) Auth(mech string) (sasl.Server, error) {
 		if acct == nil {
 			return smtp.ErrAuthFailed
 		}
+		// Dovecot and Zimbra refuse a must-change account alike: 535.
+		acct.mu.Lock()
+		mustChange := acct.mustChange
+		acct.mu.Unlock()
+		if mustChange != MustChangeNone {
+			return smtp.ErrAuthFailed
+		}
 		s.acct = acct
 		return nil
 	}), nil

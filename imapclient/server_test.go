@@ -34,11 +34,17 @@ func testServers(t *testing.T) []testServer {
 		t.Fatalf("start demo server: %v", err)
 	}
 	t.Cleanup(func() { b.Close() })
-	acct := b.Accounts[0]
+	acct, expired := b.Accounts[0], b.Accounts[1]
+	// The embedded server refuses the second account the way Zimbra does
+	// when a password must be changed; Dovecot's says [EXPIRED].
+	if err := b.SetMustChange(expired.Address, demo.MustChangeZimbra); err != nil {
+		t.Fatal(err)
+	}
 	servers := []testServer{{
 		name: "embedded",
 		cfg:  Config{Addr: b.IMAPAddr, Security: SecurityNone},
 		user: acct.Address, pass: acct.Password,
+		expiredUser: expired.Address, expiredPass: expired.Password,
 	}}
 	if os.Getenv("WEBMAIL_TEST_IMAP") == "" && os.Getenv("CI") == "" {
 		t.Log("real Dovecot not configured (run .ci/stack start DIR and source DIR/env): testing the embedded server only")

@@ -1,9 +1,6 @@
 package webmail
 
 import (
-	"bufio"
-	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -12,6 +9,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/pematangsiantar/webmail/demo"
 	"github.com/pematangsiantar/webmail/imapclient"
 )
 
@@ -108,63 +106,24 @@ func TestLoginServerUnreachable(t *testing.T) {
 	p.mustNotContain(t, "connection refused", "dial")
 }
 
-// zimbraLike is a scripted IMAP server that answers LOGIN the way Zimbra
-// does for an account whose password must be changed.
-func zimbraLike(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func(c net.Conn) {
-				defer c.Close()
-				c.SetDeadline(time.Now().Add(10 * time.Second))
-				fmt.Fprint(c, "* OK [CAPABILITY IMAP4rev1 LITERAL+ ID] Zimbra IMAP4rev1 server ready\r\n")
-				r := bufio.NewReader(c)
-				for {
-					line, err := r.ReadString('\n')
-					if err != nil {
-						return
-					}
-					f := strings.Fields(line)
-					if len(f) < 2 {
-						return
-					}
-					tag, cmd := f[0], strings.ToUpper(f[1])
-					switch cmd {
-					case "CAPABILITY":
-						fmt.Fprintf(c, "* CAPABILITY IMAP4rev1 LITERAL+ ID\r\n%s OK CAPABILITY completed\r\n", tag)
-					case "ID":
-						fmt.Fprintf(c, "* ID NIL\r\n%s OK ID completed\r\n", tag)
-					case "LOGIN":
-						fmt.Fprintf(c, "%s NO [ALERT] password must be changed before IMAP login permitted\r\n", tag)
-					case "LOGOUT":
-						fmt.Fprintf(c, "* BYE\r\n%s OK LOGOUT completed\r\n", tag)
-						return
-					default:
-						fmt.Fprintf(c, "%s BAD unknown command\r\n", tag)
-					}
-				}
-			}(c)
-		}
-	}()
-	return ln.Addr().String()
-}
-
 func TestLoginMustChangePassword(t *testing.T) {
-	e := newEnvAt(t, imapclient.Config{Addr: zimbraLike(t), Security: imapclient.SecurityNone})
-	p := e.browser().signIn("tatausaha", "sandi-awal")
-	if p.StatusCode != http.StatusForbidden {
-		t.Fatalf("status %d\n%s", p.StatusCode, p.Body)
+	// Both ways a server says so: RFC 5530 [EXPIRED] (Dovecot) and
+	// Zimbra's [ALERT] text.
+	for _, how := range []demo.MustChange{demo.MustChangeExpired, demo.MustChangeZimbra} {
+		e := newEnv(t)
+		if err := e.backend.SetMustChange(acctTU.Address, how); err != nil {
+			t.Fatal(err)
+		}
+		p := e.browser().signIn("tatausaha", acctTU.Password)
+		if p.StatusCode != http.StatusForbidden {
+			t.Fatalf("must-change %d: status %d\n%s", how, p.StatusCode, p.Body)
+		}
+		p.mustContain(t, `role="alert"`, "Kata sandi Anda harus diganti sebelum dapat masuk", testHelpdesk)
+		// The wrong password still says wrong password.
+		if p := e.browser().signIn("tatausaha", "salah"); p.StatusCode != http.StatusUnauthorized {
+			t.Errorf("must-change %d, wrong password: status %d", how, p.StatusCode)
+		}
 	}
-	p.mustContain(t, `role="alert"`, "Kata sandi Anda harus diganti sebelum dapat masuk", testHelpdesk)
 }
 
 func TestLoginRateLimit(t *testing.T) {
