@@ -109,9 +109,3 @@ func (s testServer) newFolder(t *testing.T, msgs [][]byte, dates []time.Time, fl
 	}
 	return name
 }
-
-func newSessionID() string {
-	var b [16]byte
-	rand.Read(b[:])
-	return hex.EncodeToString(b[:])
-}
