@@ -14,6 +14,7 @@ func (a *app) routes(e *echo.Echo) {
 	// a valid CSRF token.
 	e.Use(
 		middleware.Recover(),
+		a.accessLog,
 		a.requestInfo,
 		a.securityHeaders,
 		a.language,
