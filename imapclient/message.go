@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"mime/quotedprintable"
+	"regexp"
 	"strings"
 
 	"github.com/emersion/go-imap/v2"
@@ -32,9 +33,11 @@ func (c *conn) message(folder string, uid uint32) (*Message, error) {
 	if err := c.selectFolder(folder); err != nil {
 		return nil, err
 	}
+	refs := &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, HeaderFields: []string{"References"}, Peek: true}
 	bufs, err := c.client.Fetch(imap.UIDSetNum(imap.UID(uid)), &imap.FetchOptions{
 		UID: true, Flags: true, Envelope: true, InternalDate: true, RFC822Size: true,
 		BodyStructure: &imap.FetchItemBodyStructure{Extended: true},
+		BodySection:   []*imap.FetchItemBodySection{refs},
 	}).Collect()
 	if err != nil {
 		return nil, c.wrap(err, "fetch message")
@@ -43,7 +46,8 @@ func (c *conn) message(folder string, uid uint32) (*Message, error) {
 		return nil, fmt.Errorf("uid %d in %q: %w", uid, folder, ErrNoSuchMessage)
 	}
 	b := bufs[0]
-	m := &Message{Folder: folder, UID: uid, Size: b.RFC822Size, Date: b.InternalDate}
+	m := &Message{Folder: folder, UID: uid, Size: b.RFC822Size, Date: b.InternalDate,
+		References: messageIDs(string(b.FindBodySection(refs)))}
 	if env := b.Envelope; env != nil {
 		m.Subject, m.MessageID, m.InReplyTo = env.Subject, env.MessageID, env.InReplyTo
 		m.From, m.Sender, m.ReplyTo = addresses(env.From), addresses(env.Sender), addresses(env.ReplyTo)
@@ -88,6 +92,19 @@ func (c *conn) message(folder string, uid uint32) (*Message, error) {
 		}
 	}
 	return m, nil
+}
+
+// messageIDRe matches one msg-id (RFC 5322 section 3.6.4).
+var messageIDRe = regexp.MustCompile(`<[^<>\s]+>`)
+
+// messageIDs returns the msg-ids of a header field such as References,
+// without angle brackets.
+func messageIDs(field string) []string {
+	var ids []string
+	for _, id := range messageIDRe.FindAllString(field, 100) {
+		ids = append(ids, strings.Trim(id, "<>"))
+	}
+	return ids
 }
 
 // textBody is a text part chosen for display.

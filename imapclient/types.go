@@ -78,23 +78,24 @@ func (p *Page) Pages() int {
 
 // Message is a message opened for reading.
 type Message struct {
-	Folder    string
-	UID       uint32
-	Subject   string
-	From      []Address
-	Sender    []Address
-	ReplyTo   []Address
-	To        []Address
-	Cc        []Address
-	Bcc       []Address
-	Date      time.Time
-	MessageID string
-	InReplyTo []string
-	Size      int64
-	Seen      bool
-	Flagged   bool
-	Answered  bool
-	Draft     bool
+	Folder     string
+	UID        uint32
+	Subject    string
+	From       []Address
+	Sender     []Address
+	ReplyTo    []Address
+	To         []Address
+	Cc         []Address
+	Bcc        []Address
+	Date       time.Time
+	MessageID  string
+	InReplyTo  []string
+	References []string // msg-ids without angle brackets, oldest first
+	Size       int64
+	Seen       bool
+	Flagged    bool
+	Answered   bool
+	Draft      bool
 
 	// Text is the text/plain body, decoded to UTF-8 ("" when absent).
 	Text string
