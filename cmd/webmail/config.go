@@ -38,6 +38,8 @@ var serveSettings = []setting{
 	{"backend-ca", "", "PEM file of CA certificates (or the server certificate) to trust for the IMAP/SMTP servers, in addition to the system roots"},
 	{"domain", "", "mail domain appended when a user signs in with a bare user name, e.g. pematangsiantar.go.id"},
 	{"session-keys", "", "file of session cookie keys made by `webmail keygen FILE` (newest first; shared by all instances)"},
+	{"hostname", "", "fully-qualified name of this webmail, sent in SMTP EHLO and used in Message-IDs (default: the machine's name if fully qualified, else webmail.<domain>)"},
+	{"max-message-size", "25MB", "largest message a user may send, attachments included (never more than the SMTP server's SIZE allows)"},
 	{"listen", "127.0.0.1:8080", "address the web server listens on"},
 	{"helpdesk", "", "contact shown when sign-in fails, e.g. \"Diskominfo, telp. (0622) 123456\""},
 	{"timezone", "Asia/Jakarta", "time zone dates are shown in"},
@@ -202,6 +204,12 @@ func buildServeConfig(raw map[string]string) (*serveConfig, error) {
 		c.TLS = tlsFor(c.Addr)
 		cfg.IMAP = c
 	}
+	hostname := strings.ToLower(strings.TrimSpace(raw["hostname"]))
+	if hostname == "" {
+		if h, err := os.Hostname(); err == nil && strings.Contains(h, ".") {
+			hostname = strings.ToLower(h)
+		}
+	}
 	if raw["smtp"] == "" {
 		bad("smtp", "missing: the SMTP submission server, e.g. smtp://mail.pematangsiantar.go.id:587")
 	} else if c, err := smtpclient.ParseURL(raw["smtp"]); err != nil {
@@ -225,6 +233,20 @@ func buildServeConfig(raw map[string]string) (*serveConfig, error) {
 		bad("session-keys", "%v", err)
 	} else {
 		keys = k
+	}
+
+	if hostname == "" && domain != "" {
+		hostname = "webmail." + domain
+	}
+	cfg.SMTP.Hello = hostname
+	if cfg.SMTP.Addr != "" {
+		if err := cfg.SMTP.Validate(); err != nil {
+			bad("hostname", "%v (give this machine's fully-qualified name, e.g. webmail.pematangsiantar.go.id)", err)
+		}
+	}
+	maxSize, err := parseSize(raw["max-message-size"])
+	if err != nil {
+		bad("max-message-size", "%v", err)
 	}
 
 	loc, err := time.LoadLocation(raw["timezone"])
@@ -282,6 +304,9 @@ func buildServeConfig(raw map[string]string) (*serveConfig, error) {
 		MaxLifetime:    lifetime,
 		TrustedProxies: proxies,
 		PerPage:        perPage,
+		SMTP:           cfg.SMTP,
+		Hostname:       hostname,
+		MaxMessageSize: maxSize,
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -318,6 +343,26 @@ func parsePositive(raw map[string]string, name string, limit int, bad func(strin
 		return 0
 	}
 	return n
+}
+
+// parseSize parses a size such as 25MB, 500KB, 1GB or a number of bytes.
+func parseSize(s string) (int64, error) {
+	t := strings.ToUpper(strings.TrimSpace(s))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}} {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n <= 0 || n > (4<<30)/mult {
+		return 0, fmt.Errorf("%q is not a size such as 25MB", s)
+	}
+	return n * mult, nil
 }
 
 func splitList(s string) []string {

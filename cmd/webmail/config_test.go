@@ -85,6 +85,12 @@ listen = "0.0.0.0:8080"
 	if len(cfg.Web.TrustedProxies) != 2 || cfg.Web.TrustedProxies[0].String() != "10.0.0.5/32" {
 		t.Errorf("trusted proxies %v", cfg.Web.TrustedProxies)
 	}
+	if cfg.Web.MaxMessageSize != 25<<20 {
+		t.Errorf("default max message size %d", cfg.Web.MaxMessageSize)
+	}
+	if cfg.Web.Hostname == "" || cfg.SMTP.Hello != cfg.Web.Hostname {
+		t.Errorf("hostname %q, EHLO %q", cfg.Web.Hostname, cfg.SMTP.Hello)
+	}
 	if cfg.Web.Location.String() != "Asia/Jakarta" {
 		t.Errorf("default time zone %v", cfg.Web.Location)
 	}
@@ -113,6 +119,8 @@ func TestServeRefusesBadSettings(t *testing.T) {
 		{"bad proxy", nil, []string{"--trusted-proxy", "kantor"}, []string{"--trusted-proxy"}},
 		{"bad duration", nil, []string{"--idle-timeout", "lama"}, []string{"--idle-timeout"}},
 		{"missing ca", nil, []string{"--backend-ca", "/tidak/ada.pem"}, []string{"--backend-ca"}},
+		{"bad size", nil, []string{"--max-message-size", "banyak"}, []string{"--max-message-size"}},
+		{"bad hostname", nil, []string{"--hostname", "localhost"}, []string{"--hostname"}},
 		{"missing key file", map[string]string{"WEBMAIL_SESSION_KEYS": "/tidak/ada"}, nil, []string{"--session-keys"}},
 	}
 	for _, tt := range tests {
@@ -145,5 +153,18 @@ func TestServeRefusesBadSettings(t *testing.T) {
 	os.WriteFile(file, []byte("imap_url = \"imaps://x\"\n"), 0o600)
 	if _, err := loadSettings("serve", serveSettings, []string{"--config", file}, env(nil)); err == nil || !strings.Contains(err.Error(), "imap_url") {
 		t.Errorf("unknown file key: got %v", err)
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	for in, want := range map[string]int64{"25MB": 25 << 20, "25m": 25 << 20, "500KB": 500 << 10, "1GB": 1 << 30, "1048576": 1 << 20, " 10 MB ": 10 << 20} {
+		if got, err := parseSize(in); err != nil || got != want {
+			t.Errorf("parseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "0", "-5MB", "MB", "lima MB", "99999GB"} {
+		if _, err := parseSize(in); err == nil {
+			t.Errorf("parseSize(%q) accepted", in)
+		}
 	}
 }

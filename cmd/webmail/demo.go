@@ -9,6 +9,7 @@ import (
 
 	"github.com/pematangsiantar/webmail/demo"
 	"github.com/pematangsiantar/webmail/imapclient"
+	"github.com/pematangsiantar/webmail/smtpclient"
 	"github.com/pematangsiantar/webmail/webmail"
 )
 
@@ -39,7 +40,10 @@ func cmdDemo(ctx context.Context, args []string, getenv func(string) string, std
 		imapclient.CacheOptions{Logger: logger})
 	defer cache.Close()
 	handler, err := webmail.New(webmail.Config{
-		Domain:      "pematangsiantar.go.id",
+		SMTP: smtpclient.Config{Addr: backend.SMTPAddr, Security: smtpclient.SecurityNone,
+			Hello: "webmail." + demo.Domain},
+		Hostname:    "webmail." + demo.Domain,
+		Domain:      demo.Domain,
 		Helpdesk:    "Diskominfo Kota Pematangsiantar (demo)",
 		Location:    loc,
 		SessionKeys: []webmail.KeyPair{newKeyPair()},
