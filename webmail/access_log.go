@@ -18,7 +18,7 @@ func (a *app) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Error(err)
 		}
 		// Load balancers poll /healthz; static files are cached for a year.
-		if p := c.Path(); p == "/healthz" || p == "/static/:hash/:name" {
+		if p := c.Path(); p == "/healthz" || p == "/static/:hash/*" {
 			return nil
 		}
 		status := c.Response().Status

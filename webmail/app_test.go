@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/pematangsiantar/webmail/imapclient"
+	"github.com/pematangsiantar/webmail/smtpclient"
 )
 
 func TestSecurityHeaders(t *testing.T) {
@@ -254,6 +255,11 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		"short hash":   {SessionKeys: []KeyPair{{Hash: make([]byte, 8), Block: make([]byte, 32)}}},
 		"bad per page": {SessionKeys: []KeyPair{testKeys()}, PerPage: -1},
 		"neg idle":     {SessionKeys: []KeyPair{testKeys()}, IdleTimeout: -time.Second},
+		"neg size":     {SessionKeys: []KeyPair{testKeys()}, MaxMessageSize: -1},
+		"bad hostname": {SessionKeys: []KeyPair{testKeys()}, Hostname: "localhost"},
+		"plain SMTP far away": {SessionKeys: []KeyPair{testKeys()},
+			SMTP: smtpclient.Config{Addr: "mail.example.com:25", Security: smtpclient.SecurityNone, Hello: "webmail.example.com"}},
+		"SMTP without hello": {SessionKeys: []KeyPair{testKeys()}, SMTP: smtpclient.Config{Addr: "127.0.0.1:25", Security: smtpclient.SecurityNone}},
 	} {
 		if _, err := New(cfg, cache); err == nil {
 			t.Errorf("%s: accepted", name)

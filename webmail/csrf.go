@@ -38,7 +38,12 @@ func (a *app) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 		want := csrfToken(sessionOf(c).CSRF)
 		got := c.Request().Header.Get(csrfHeader)
 		if got == "" {
-			got = c.FormValue(csrfField)
+			// Multipart forms are parsed with a small memory bound: an
+			// upload goes to a temporary file, not into memory.
+			if err := parseForm(c); err != nil {
+				return err
+			}
+			got = c.Request().PostFormValue(csrfField)
 		}
 		if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
 			a.log.Warn("csrf check failed", "method", c.Request().Method, "path", c.Path(),

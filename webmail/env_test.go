@@ -21,6 +21,7 @@ import (
 
 	"github.com/pematangsiantar/webmail/demo"
 	"github.com/pematangsiantar/webmail/imapclient"
+	"github.com/pematangsiantar/webmail/smtpclient"
 )
 
 // Test accounts of the demo backend (no seeded mail: each test adds what it
@@ -28,9 +29,13 @@ import (
 var (
 	acctTU   = demo.Account{Address: "tatausaha@pematangsiantar.go.id", Name: "Bagian Tata Usaha", Password: "rahasia-tu-1"}
 	acctDisk = demo.Account{Address: "diskominfo@pematangsiantar.go.id", Name: "Dinas Komunikasi dan Informatika", Password: "rahasia-dk-2"}
+	acctUmum = demo.Account{Address: "umum@pematangsiantar.go.id", Name: "Bagian Umum", Password: "rahasia-um-3"}
 )
 
 const testHelpdesk = "Diskominfo Pematangsiantar, telp. (0622) 123456"
+
+// testHello is the app's host name in the tests: EHLO and Message-IDs.
+const testHello = "webmail.pematangsiantar.go.id"
 
 // clock is a settable time for the session timeouts.
 type clock struct {
@@ -84,12 +89,16 @@ type envOption func(*Config, *imapclient.Config)
 // newEnv starts a demo backend and the app in front of it.
 func newEnv(t *testing.T, opts ...envOption) *env {
 	t.Helper()
-	b, err := demo.Start(demo.Options{Accounts: []demo.Account{acctTU, acctDisk}, Logger: slog.New(slog.DiscardHandler)})
+	b, err := demo.Start(demo.Options{Accounts: []demo.Account{acctTU, acctDisk, acctUmum}, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { b.Close() })
-	e := newEnvAt(t, imapclient.Config{Addr: b.IMAPAddr, Security: imapclient.SecurityNone}, opts...)
+	// The demo's submission server: plain text, loopback only.
+	withSMTP := func(c *Config, _ *imapclient.Config) {
+		c.SMTP = smtpclient.Config{Addr: b.SMTPAddr, Security: smtpclient.SecurityNone, Hello: testHello}
+	}
+	e := newEnvAt(t, imapclient.Config{Addr: b.IMAPAddr, Security: imapclient.SecurityNone}, append([]envOption{withSMTP}, opts...)...)
 	e.backend = b
 	return e
 }
@@ -105,6 +114,7 @@ func newEnvAt(t testing.TB, icfg imapclient.Config, opts ...envOption) *env {
 		SessionKeys: []KeyPair{testKeys()},
 		Logger:      slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Now:         clk.Now,
+		Hostname:    testHello,
 	}
 	for _, o := range opts {
 		o(&cfg, &icfg)

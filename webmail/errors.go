@@ -14,6 +14,7 @@ import (
 type pageError struct {
 	Status int
 	Key    string // catalogue key of the message shown
+	Args   []any  // name/value pairs for the message's placeholders
 	Err    error
 }
 
@@ -52,11 +53,12 @@ func (a *app) handleError(err error, c echo.Context) {
 	}
 	s := sessionOf(c)
 	status, key := http.StatusInternalServerError, "error.internal"
+	var args []any
 	var pe *pageError
 	var he *echo.HTTPError
 	switch {
 	case errors.As(err, &pe):
-		status, key = pe.Status, pe.Key
+		status, key, args = pe.Status, pe.Key, pe.Args
 	case s.signedIn() && (errors.Is(err, imapclient.ErrAuthFailed) || errors.Is(err, imapclient.ErrMustChangePassword)):
 		// The password no longer works (changed elsewhere, or now
 		// expired): this session is over.
@@ -97,8 +99,16 @@ func (a *app) handleError(err error, c echo.Context) {
 	if status == http.StatusServiceUnavailable {
 		c.Response().Header().Set("Retry-After", "30")
 	}
+	msg := a.cat.T(langOf(c), key, args...)
+	if isXHR(c) {
+		// The compose page's script: it shows the message itself.
+		if err := c.JSON(status, map[string]string{"error": msg}); err != nil {
+			a.log.Error("error response failed", "err", err)
+		}
+		return
+	}
 	p := &errorPage{Status: status, Back: "/login"}
-	p.basePage = a.base(c, a.cat.T(langOf(c), key), "page-error")
+	p.basePage = a.base(c, msg, "page-error")
 	p.Message = p.Title
 	if s.signedIn() {
 		p.Back = "/mail"
@@ -113,4 +123,10 @@ func (a *app) handleError(err error, c echo.Context) {
 		a.log.Error("error page failed", "err", err)
 		_ = c.String(status, http.StatusText(status))
 	}
+}
+
+// isXHR reports whether the request comes from the compose page's script,
+// which wants JSON answers rather than pages and redirects.
+func isXHR(c echo.Context) bool {
+	return c.Request().Header.Get(echo.HeaderXRequestedWith) == "XMLHttpRequest"
 }

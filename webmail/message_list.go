@@ -81,8 +81,12 @@ func (a *app) messageList(c echo.Context) error {
 		if subject == "" {
 			subject = p.T("message.no_subject")
 		}
+		u := messageURL(folder, m.UID, page)
+		if role == imapclient.RoleDrafts {
+			u = draftURL(m.UID) // drafts open in the compose page
+		}
 		p.Rows = append(p.Rows, messageRow{
-			URL:            messageURL(folder, m.UID, page),
+			URL:            u,
 			Who:            who,
 			WhoFull:        whoFull,
 			Subject:        subject,

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/pematangsiantar/webmail/imapclient"
 )
 
 // messageShowPage is the reading view of one message.
@@ -30,6 +32,8 @@ type messageShowPage struct {
 	// Problems is set when part of the message could not be decoded.
 	Problems    bool
 	Attachments []attachmentLink
+	// Balas, Balas ke Semua, Teruskan.
+	ReplyURL, ReplyAllURL, ForwardURL string
 }
 
 // textSegment is a piece of a plain-text body: text, or a link.
@@ -69,6 +73,10 @@ func (a *app) messageShow(c echo.Context) error {
 	if err := requireFolder(folders, folder); err != nil {
 		return err
 	}
+	if folderRole(folders, folder) == imapclient.RoleDrafts {
+		// A draft is opened to go on writing it.
+		return c.Redirect(http.StatusSeeOther, draftURL(uid))
+	}
 	f := a.formatter(langOf(c))
 	p := &messageShowPage{shellPage: a.shell(c, folders, folder, "page-message")}
 	p.Subject = msg.Subject
@@ -83,6 +91,9 @@ func (a *app) messageShow(c echo.Context) error {
 	p.Flagged = msg.Flagged
 	p.Problems = len(msg.Problems) > 0
 	p.BackURL = folderURL(folder, pageParam(c))
+	p.ReplyURL = answerURL("reply", folder, uid)
+	p.ReplyAllURL = answerURL("replyall", folder, uid)
+	p.ForwardURL = answerURL("forward", folder, uid)
 	switch {
 	case msg.HTML != "":
 		p.BodyURL = partURL("/mail/body", folder, uid, "")
@@ -142,4 +153,15 @@ func linkify(text string) []textSegment {
 		out = append(out, textSegment{Text: text[last:]})
 	}
 	return out
+}
+
+// answerURL is the compose page answering a message: kind is reply,
+// replyall or forward.
+func answerURL(kind, folder string, uid uint32) string {
+	return "/compose?" + kind + "=" + strconv.FormatUint(uint64(uid), 10) + "&" + url.Values{"folder": {folder}}.Encode()
+}
+
+// draftURL is the compose page resuming a draft.
+func draftURL(uid uint32) string {
+	return "/compose?draft=" + strconv.FormatUint(uint64(uid), 10)
 }

@@ -16,6 +16,7 @@ const (
 	viewLogin       = "login.html"
 	viewMessageList = "message_list.html"
 	viewMessageShow = "message_show.html"
+	viewCompose     = "compose.html"
 	viewError       = "error.html"
 	// viewMessageBody is a document of its own, shown in the sandboxed
 	// frame of the reading view.
@@ -30,9 +31,9 @@ type views struct {
 // loadViews parses every page with the shared layout once. A missing or
 // broken template fails here, at start-up.
 func loadViews(as *assets) (*views, error) {
-	funcs := template.FuncMap{"static": as.URL}
+	funcs := template.FuncMap{"static": as.URL, "uid": uidString}
 	vs := &views{pages: map[string]*template.Template{}}
-	for _, p := range []string{viewLogin, viewMessageList, viewMessageShow, viewError} {
+	for _, p := range []string{viewLogin, viewMessageList, viewMessageShow, viewCompose, viewError} {
 		t, err := template.New(p).Funcs(funcs).ParseFS(templates.FS, "layout.html", "shell.html", p)
 		if err != nil {
 			return nil, fmt.Errorf("templates: %w", err)
@@ -79,6 +80,13 @@ type basePage struct {
 	LangLinks []langLink
 	// BodyClass names the page for the stylesheet.
 	BodyClass string
+	// Notice is a one-time message from the previous request ("Pesan
+	// terkirim."), shown under the top bar.
+	Notice string
+	// Scripts and Styles are the static files only this page needs
+	// (the editor of the compose page), loaded after the shared ones.
+	Scripts []string
+	Styles  []string
 
 	cat *catalogue
 }

@@ -20,6 +20,13 @@ const (
 const cspPage = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
 	"form-action 'self'; frame-src 'self'; frame-ancestors 'none'; base-uri 'none'"
 
+// cspCompose is the policy of the compose page: the same, except that its
+// script may post the form (attachments are uploaded with XMLHttpRequest)
+// and the rich-text editor may set style="" attributes (font size, colour,
+// alignment of what the user formats). Scripts stay 'self' only.
+const cspCompose = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; " +
+	"img-src 'self' data:; font-src 'self'; form-action 'self'; frame-src 'self'; frame-ancestors 'none'; base-uri 'none'"
+
 // requestInfo works out, once per request, the client's address and
 // whether the browser's connection is HTTPS. Forwarded headers are believed
 // only when the direct peer is a trusted proxy.

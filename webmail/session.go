@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -200,24 +201,103 @@ func (a *app) requireAuth(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// requireAuthSavingDraft is requireAuth for the compose form's POST. A
+// session that expired while the user was writing (idle timeout or
+// lifetime) still holds the credentials in its cookie: the form is saved
+// to Drafts with them, uploads included, before the user is sent to sign
+// in, and the sign-in page then leads back to the saved message. Nothing
+// is kept on the server in between.
+func (a *app) requireAuthSavingDraft(next echo.HandlerFunc) echo.HandlerFunc {
+	strict := a.requireAuth(next)
+	return func(c echo.Context) error {
+		s := sessionOf(c)
+		if !s.expired || s.Account == "" {
+			return strict(c)
+		}
+		uid, err := a.rescueDraft(c, s)
+		a.imap.Drop(s.ID)
+		if err != nil || uid == 0 {
+			a.log.Warn("session expired while composing; the message could not be saved", "account", s.Account, "err", err)
+			return strict(c)
+		}
+		a.log.Info("session expired while composing; message saved as a draft", "account", s.Account,
+			"ip", ipString(clientAddr(c)))
+		next := "/compose?draft=" + strconv.FormatUint(uint64(uid), 10)
+		target, err := a.loginRedirect(c, "compose.saved_expired", next)
+		if err != nil {
+			return err
+		}
+		if isXHR(c) {
+			return c.JSON(http.StatusUnauthorized, composeJSON{Draft: uid, Attachments: []composeAttachment{},
+				Error: a.cat.T(langOf(c), "compose.saved_expired"), Redirect: target})
+		}
+		return c.Redirect(http.StatusSeeOther, target)
+	}
+}
+
+// rescueDraft saves the posted compose form as a draft with the expired
+// session's credentials and returns its UID.
+func (a *app) rescueDraft(c echo.Context, s *session) (uint32, error) {
+	f, err := readComposeForm(c)
+	if err != nil {
+		return 0, err
+	}
+	if f.Action == "remove" {
+		var keep []string
+		for _, k := range f.Keep {
+			if k != f.RemoveID {
+				keep = append(keep, k)
+			}
+		}
+		f.Keep = keep
+	}
+	j, err := a.newComposeJob(c, s, f)
+	if err != nil {
+		return 0, err
+	}
+	defer j.done()
+	drafts, err := j.draftsFolder()
+	if err != nil {
+		return 0, err
+	}
+	parts, _, err := a.fetchKept(j.ctx, c, j.sess, f, drafts, j.dir)
+	if err != nil {
+		return 0, err
+	}
+	return a.saveDraft(j.ctx, j.sess, a.newMessage(s.Account, f, f.parseRecipients(), parts), j.dir, drafts, f.Draft)
+}
+
 // toLogin replaces the session with an anonymous one carrying flash and
-// redirects to the sign-in page, which returns to next afterwards.
+// redirects to the sign-in page, which returns to next afterwards (for
+// GET requests: a form cannot be posted again from there).
 func (a *app) toLogin(c echo.Context, flash, next string) error {
-	anon, err := newAnonymous()
+	if c.Request().Method != http.MethodGet {
+		next = ""
+	}
+	target, err := a.loginRedirect(c, flash, next)
 	if err != nil {
 		return err
+	}
+	return c.Redirect(http.StatusSeeOther, target)
+}
+
+// loginRedirect replaces the session with an anonymous one carrying flash
+// and returns the sign-in page's URL that leads back to next.
+func (a *app) loginRedirect(c echo.Context, flash, next string) (string, error) {
+	anon, err := newAnonymous()
+	if err != nil {
+		return "", err
 	}
 	anon.Flash = flash
 	c.Set(ctxSession, anon)
 	if err := a.sessions.write(c, anon); err != nil {
-		return err
+		return "", err
 	}
 	target := "/login"
-	r := c.Request()
-	if r.Method == http.MethodGet && next != "" && next != "/" && safeNext(next) != "" {
+	if next != "" && next != "/" && safeNext(next) != "" {
 		target += "?next=" + url.QueryEscape(next)
 	}
-	return c.Redirect(http.StatusSeeOther, target)
+	return target, nil
 }
 
 // newAnonymous starts a session that is not signed in; its CSRF secret

@@ -17,7 +17,7 @@ type shellPage struct {
 	Folders []folderLink
 	// Folder is the current folder's display name.
 	Folder string
-	// ComposeURL is empty until writing mail exists (a later issue).
+	// ComposeURL is the "Pesan Baru" button's target.
 	ComposeURL string
 }
 
@@ -50,7 +50,8 @@ func (a *app) folderName(lang string, f imapclient.Folder) string {
 // shell builds the frame of a signed-in page around the current folder.
 func (a *app) shell(c echo.Context, folders []imapclient.Folder, current, bodyClass string) shellPage {
 	lang := langOf(c)
-	p := shellPage{basePage: a.base(c, "", bodyClass)}
+	p := shellPage{basePage: a.base(c, "", bodyClass), ComposeURL: "/compose"}
+	a.takeFlash(c, &p.basePage)
 	for _, f := range folders {
 		l := folderLink{
 			Name:     a.folderName(lang, f),
@@ -138,4 +139,18 @@ func uidParam(c echo.Context) (uint32, error) {
 		return 0, errNoMessage
 	}
 	return uint32(n), nil
+}
+
+// takeFlash moves the session's one-time message (set before a redirect,
+// such as "Pesan terkirim.") onto the page and clears it from the cookie.
+func (a *app) takeFlash(c echo.Context, p *basePage) {
+	s := sessionOf(c)
+	if s.Flash == "" || !s.signedIn() {
+		return
+	}
+	p.Notice = p.T(s.Flash)
+	s.Flash = ""
+	if err := a.sessions.write(c, s); err != nil {
+		a.log.Error("clear flash", "err", err)
+	}
 }

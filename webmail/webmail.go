@@ -10,12 +10,14 @@ import (
 	"fmt"
 	"log/slog"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"golang.org/x/time/rate"
 
 	"github.com/pematangsiantar/webmail/imapclient"
+	"github.com/pematangsiantar/webmail/smtpclient"
 )
 
 // KeyPair is one pair of session-cookie keys: Hash authenticates the
@@ -72,6 +74,19 @@ type Config struct {
 	// Now returns the current time; nil means time.Now. Tests set it to
 	// move the clock.
 	Now func() time.Time
+
+	// SMTP is the submission server messages are sent through, with each
+	// user's own credentials. Its Hello must be a fully-qualified name.
+	// Left empty, the compose page works but sending is refused as not
+	// set up (the message is kept in Drafts) and New logs a warning.
+	SMTP smtpclient.Config
+	// Hostname is the fully-qualified name put in the Message-ID of the
+	// messages written here (default: SMTP.Hello, else Domain).
+	Hostname string
+	// MaxMessageSize bounds the attachments (and body) of one message
+	// (default 25 MB). The limit applied is the smaller of this and what
+	// the SMTP server's SIZE leaves after base64 encoding.
+	MaxMessageSize int64
 }
 
 // Defaults used when a Config field is left at its zero value.
@@ -79,6 +94,9 @@ const (
 	DefaultIdleTimeout = 30 * time.Minute
 	DefaultMaxLifetime = 12 * time.Hour
 	DefaultPerPage     = 50
+	// DefaultMaxMessageSize is the default bound of a message's
+	// attachments: 25 MB, as the manual's mail server has always had.
+	DefaultMaxMessageSize = 25 << 20
 )
 
 // withDefaults fills zero fields and checks the configuration as a whole.
@@ -133,6 +151,26 @@ func (cfg Config) withDefaults() (Config, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.MaxMessageSize == 0 {
+		cfg.MaxMessageSize = DefaultMaxMessageSize
+	}
+	if cfg.MaxMessageSize < 0 {
+		errs = append(errs, fmt.Errorf("maximum message size must be positive, got %d", cfg.MaxMessageSize))
+	}
+	if cfg.SMTP.Addr != "" {
+		if err := cfg.SMTP.Validate(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if cfg.Hostname == "" {
+		cfg.Hostname = cfg.SMTP.Hello
+	}
+	if cfg.Hostname == "" {
+		cfg.Hostname = cfg.Domain
+	}
+	if cfg.Hostname != "" && !validHostname(cfg.Hostname) {
+		errs = append(errs, fmt.Errorf("host name %q is not a fully-qualified domain name (it goes into every Message-ID)", cfg.Hostname))
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -153,6 +191,7 @@ type app struct {
 	assets   *assets
 	limiter  *loginLimiter
 	policy   *sanitizer
+	sizes    *sizeLimit
 }
 
 // New builds the web application: it parses the templates and translations
@@ -188,6 +227,10 @@ func New(cfg Config, imap *imapclient.Cache) (*echo.Echo, error) {
 		assets:   as,
 		limiter:  newLoginLimiter(cfg.LoginLimit, cfg.Now),
 		policy:   newSanitizer(),
+		sizes:    &sizeLimit{},
+	}
+	if cfg.SMTP.Addr == "" {
+		a.log.Warn("no SMTP server configured: messages cannot be sent, only saved as drafts")
 	}
 	e := echo.New()
 	e.HideBanner = true
@@ -196,4 +239,24 @@ func New(cfg Config, imap *imapclient.Cache) (*echo.Echo, error) {
 	e.IPExtractor = a.clientIP
 	a.routes(e)
 	return e, nil
+}
+
+// validHostname reports whether h is a fully-qualified domain name: at
+// least two labels of letters, digits and hyphens.
+func validHostname(h string) bool {
+	labels := strings.Split(h, ".")
+	if len(h) > 253 || len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+			return false
+		}
+		for _, r := range l {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-') {
+				return false
+			}
+		}
+	}
+	return true
 }
