@@ -14,3 +14,21 @@
     if (e.key === "Escape") closeMenus(null);
   });
 })();
+
+// Offer to register the app as the browser's handler of mailto: links;
+// /compose reads the link from ?uri=.
+(function () {
+  "use strict";
+  var button = document.querySelector("button.mailto-handler");
+  if (!button || !navigator.registerProtocolHandler) return;
+  button.hidden = false;
+  button.addEventListener("click", function () {
+    try {
+      navigator.registerProtocolHandler("mailto", location.origin + "/compose?uri=%s");
+      button.textContent = button.getAttribute("data-done");
+      button.disabled = true;
+    } catch (e) {
+      button.hidden = true;
+    }
+  });
+})();
