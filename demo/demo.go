@@ -32,6 +32,8 @@ import (
 	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 	"github.com/emersion/go-smtp"
+
+	pwchange "github.com/pematangsiantar/webmail/webmail/password"
 )
 
 // Domain is the mail domain of the default demo accounts.
@@ -345,6 +347,19 @@ func (b *Backend) SetPassword(address, password string) error {
 	acct.mustChange = MustChangeNone
 	acct.mu.Unlock()
 	return nil
+}
+
+// Change changes an account's password after checking the old one: the
+// demo backend's password-change driver (password.Changer). A wrong old
+// password or an unknown account is pwchange.ErrWrongPassword.
+func (b *Backend) Change(ctx context.Context, account, oldPassword, newPassword string) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("demo: change password: %w", err)
+	}
+	if b.authenticate(account, oldPassword) == nil {
+		return fmt.Errorf("demo: change password of %s: %w", account, pwchange.ErrWrongPassword)
+	}
+	return b.SetPassword(account, newPassword)
 }
 
 // CheckPassword reports whether password is the current password of address,

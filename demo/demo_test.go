@@ -16,6 +16,8 @@ import (
 	"github.com/emersion/go-message/mail"
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
+
+	pwchange "github.com/pematangsiantar/webmail/webmail/password"
 )
 
 var testNow = time.Date(2026, 11, 26, 10, 30, 0, 0, wib)
@@ -872,5 +874,26 @@ func TestMustChange(t *testing.T) {
 	}
 	if err := login("sandi-baru-1"); err != nil {
 		t.Errorf("after the change: %v", err)
+	}
+}
+
+func TestChange(t *testing.T) {
+	b, err := Start(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	acct := b.Accounts[0]
+	if err := b.Change(t.Context(), acct.Address, "salah", "baru-Sandi-12345"); !errors.Is(err, pwchange.ErrWrongPassword) {
+		t.Errorf("wrong old password: %v", err)
+	}
+	if err := b.Change(t.Context(), "tidakada@pematangsiantar.go.id", "x", "baru-Sandi-12345"); !errors.Is(err, pwchange.ErrWrongPassword) {
+		t.Errorf("unknown account: %v", err)
+	}
+	if err := b.Change(t.Context(), acct.Address, acct.Password, "baru-Sandi-12345"); err != nil {
+		t.Fatal(err)
+	}
+	if b.CheckPassword(acct.Address, acct.Password) || !b.CheckPassword(acct.Address, "baru-Sandi-12345") {
+		t.Error("password not changed")
 	}
 }
