@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -94,23 +93,7 @@ func keygen(path string, now time.Time) (rotated int, err error) {
 	for _, k := range keys {
 		fmt.Fprintf(&buf, "%s %s\n", base64.StdEncoding.EncodeToString(k.Hash), base64.StdEncoding.EncodeToString(k.Block))
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".keys-*")
-	if err != nil {
-		return 0, fmt.Errorf("key file: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(buf.Bytes()); err != nil {
-		tmp.Close()
-		return 0, fmt.Errorf("key file: %w", err)
-	}
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return 0, fmt.Errorf("key file: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return 0, fmt.Errorf("key file: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := writeFileAtomic(path, 0o600, buf.WriteTo); err != nil {
 		return 0, fmt.Errorf("key file: %w", err)
 	}
 	return len(old), nil

@@ -4,6 +4,7 @@
 //	webmail serve   [flags]   run against the city's mail server
 //	webmail demo    [flags]   run on an embedded demo mail server
 //	webmail keygen  FILE      create or rotate the session key file
+//	webmail accounts import   hash the letter's default passwords
 package main
 
 import (
@@ -29,6 +30,8 @@ Usage:
   webmail serve  [flags]   run against an existing IMAP/SMTP server
   webmail demo   [flags]   run on an embedded demo mail server (no setup needed)
   webmail keygen FILE      create the session key file, or rotate its keys
+  webmail accounts import --out FILE LETTER.csv
+                           hash the default passwords of the official letter
 
 Run "webmail serve -h" for the settings; each is also WEBMAIL_<NAME> in the
 environment and <name> in a TOML file given with --config.
@@ -54,6 +57,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		err = cmdDemo(ctx, args[1:], getenv, stdout, stderr)
 	case "keygen":
 		err = cmdKeygen(args[1:], stdout)
+	case "accounts":
+		err = cmdAccounts(args[1:], getenv, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
