@@ -12,15 +12,14 @@ import (
 	"github.com/pematangsiantar/webmail/webmail/password"
 )
 
-const accountsUsage = `Usage: webmail accounts import [--domain DOMAIN] --out FILE LETTER.csv
+const accountsUsage = `usage: webmail accounts import [--domain DOMAIN] --out FILE LETTER.csv
 
 Reads the table of the official letter that hands out the accounts and their
 default passwords (CSV with commas, semicolons or tabs, as a spreadsheet
 exports it; columns such as "Alamat Email" and "Password") and writes FILE:
 salted argon2id hashes, no plaintext. Accounts already in FILE are kept;
 those in the letter replace theirs. Give FILE to serve with --defaults: a
-sign-in whose password still matches its default must change it first.
-`
+sign-in whose password still matches its default must change it first`
 
 // cmdAccounts runs `webmail accounts import`.
 func cmdAccounts(args []string, getenv func(string) string, stdout io.Writer) error {
