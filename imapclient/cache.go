@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -135,6 +136,27 @@ func (c *Cache) Drop(sessionID string) {
 	if e != nil {
 		go c.retire(e)
 	}
+}
+
+// DropAccount closes and forgets every cached connection of the account,
+// whatever the session, and returns how many there were. After a password
+// change, the account's other sessions in this process then have to log in
+// again with the password in their cookies, which no longer works; other
+// instances find out when their connections reach MaxAge.
+func (c *Cache) DropAccount(username string) int {
+	var gone []*entry
+	c.mu.Lock()
+	for id, e := range c.entries {
+		if strings.EqualFold(e.username, username) {
+			delete(c.entries, id)
+			gone = append(gone, e)
+		}
+	}
+	c.mu.Unlock()
+	for _, e := range gone {
+		go c.retire(e)
+	}
+	return len(gone)
 }
 
 // Len returns the number of cached connections.

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/emersion/go-imap/v2"
+
+	"github.com/pematangsiantar/webmail/demo"
 )
 
 func TestParseURL(t *testing.T) {
@@ -412,6 +414,43 @@ func TestCacheEvictsWhenFull(t *testing.T) {
 	cache.Drop("3")
 	if n := cache.Len(); n != 1 {
 		t.Errorf("after Drop: %d connections, want 1", n)
+	}
+}
+
+func TestCacheDropAccount(t *testing.T) {
+	b, err := demo.Start(demo.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	cache := NewCache(Config{Addr: b.IMAPAddr, Security: SecurityNone}, CacheOptions{})
+	defer cache.Close()
+	one, other := b.Accounts[0], b.Accounts[1]
+	// Two sessions of one account (the user name in another case) and one
+	// of another account.
+	for _, cr := range []Credentials{
+		{SessionID: "1", Username: one.Address, Password: one.Password},
+		{SessionID: "2", Username: strings.ToUpper(one.Address), Password: one.Password},
+		{SessionID: "3", Username: other.Address, Password: other.Password},
+	} {
+		if err := cache.Login(t.Context(), cr); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := cache.DropAccount(one.Address); n != 2 {
+		t.Errorf("DropAccount closed %d connections, want 2", n)
+	}
+	if n := cache.Len(); n != 1 {
+		t.Errorf("%d connections left, want the other account's 1", n)
+	}
+	// After a password change, a session still holding the old password
+	// has to log in again, and cannot.
+	if err := b.SetPassword(one.Address, "sandi-baru-yang-panjang"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = cache.Session(Credentials{SessionID: "1", Username: one.Address, Password: one.Password}).Folders(t.Context())
+	if !errors.Is(err, ErrAuthFailed) {
+		t.Errorf("session with the old password: got %v, want ErrAuthFailed", err)
 	}
 }
 

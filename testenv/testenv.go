@@ -1,8 +1,8 @@
 // Package testenv tells tests where the real test servers and browser are,
 // from WEBMAIL_TEST_* variables.
 //
-// `bash .ci/stack start DIR` starts a throw-away Dovecot + Postfix on
-// loopback and writes DIR/env; source it (`. DIR/env`) before `go test` to
+// `bash .ci/stack start DIR` starts a throw-away Dovecot + Postfix + OpenLDAP
+// on loopback and writes DIR/env; source it (`. DIR/env`) before `go test` to
 // run the tests against them. Without the variables the tests that need them
 // are skipped, except under CI (CI set and non-empty), where a missing server
 // is a failure. The variables:
@@ -16,11 +16,25 @@
 //	WEBMAIL_TEST_USERS         address:password[,address:password...]
 //	WEBMAIL_TEST_EXPIRED_USER  address:password of an account answered NO [EXPIRED]
 //	WEBMAIL_TEST_BENCH_USER    address:password of an account for benchmarks
+//	WEBMAIL_TEST_PWCHANGE_USER address:password of an account reserved for the
+//	                           password-change tests (its password changes)
+//	WEBMAIL_TEST_PWEXPIRED_USER address:password of a second NO [EXPIRED]
+//	                           account, reserved for the password-change tests
 //	WEBMAIL_TEST_PASSWD_FILE   Dovecot's passwd-file (the password-change driver rewrites it)
 //	WEBMAIL_TEST_DOVEADM       doveadm command line for the stack ("doveadm -c DIR/dovecot.conf")
 //	WEBMAIL_TEST_STACK         the stack's directory
 //	WEBMAIL_TEST_STACK_SCRIPT  absolute path of .ci/stack (for Seed)
 //	WEBMAIL_TEST_CHROMIUM      path of a Chromium binary for the browser tests
+//
+// and, for the LDAP directory (see LDAP):
+//
+//	WEBMAIL_TEST_LDAP                 ldap://HOST:PORT  slapd; StartTLS offered with
+//	                                  the WEBMAIL_TEST_CA certificate
+//	WEBMAIL_TEST_LDAP_USERDN          DN template with {user} (or {address})
+//	WEBMAIL_TEST_LDAP_USERS           uid:password[,uid:password...]
+//	WEBMAIL_TEST_LDAP_RESET_USER      uid:password the admin set (pwdReset: TRUE)
+//	WEBMAIL_TEST_LDAP_ADMIN_DN        the directory's root DN, for test set-up
+//	WEBMAIL_TEST_LDAP_ADMIN_PASSWORD  its password
 package testenv
 
 import (
@@ -45,9 +59,12 @@ type Server struct {
 	// Users are ordinary accounts (at least one); they share a domain.
 	Users []User
 	// Expired signs in with NO [EXPIRED] until its password is changed.
-	// Bench is an account reserved for benchmarks. Either may be the zero
+	// Bench is an account reserved for benchmarks. PwChange and
+	// PwExpired (another NO [EXPIRED] account) are reserved for the
+	// password-change tests, which change their passwords and change
+	// them back: no other test may sign in with them. Any may be the zero
 	// User when not configured.
-	Expired, Bench User
+	Expired, Bench, PwChange, PwExpired User
 	// Doveadm is the doveadm command line for this stack (nil if unset).
 	Doveadm []string
 	// Stack is the stack's directory, StackScript the path of .ci/stack
@@ -123,7 +140,12 @@ func fromEnv() (*Server, error) {
 	for _, o := range []struct {
 		dst  *User
 		name string
-	}{{&s.Expired, "WEBMAIL_TEST_EXPIRED_USER"}, {&s.Bench, "WEBMAIL_TEST_BENCH_USER"}} {
+	}{
+		{&s.Expired, "WEBMAIL_TEST_EXPIRED_USER"},
+		{&s.Bench, "WEBMAIL_TEST_BENCH_USER"},
+		{&s.PwChange, "WEBMAIL_TEST_PWCHANGE_USER"},
+		{&s.PwExpired, "WEBMAIL_TEST_PWEXPIRED_USER"},
+	} {
 		v := os.Getenv(o.name)
 		if v == "" {
 			continue
@@ -176,6 +198,109 @@ func parseUsers(name, v string) ([]User, error) {
 			return nil, fmt.Errorf("%s: %q is not address:password", name, item)
 		}
 		us = append(us, User{Address: addr, Password: pw})
+	}
+	return us, nil
+}
+
+// LDAPServer describes the OpenLDAP directory started by .ci/stack: slapd
+// with the ppolicy overlay (pwdMustChange, pwdMinLength 8, pwdInHistory 3,
+// pwdCheckQuality 2) under dc=pematangsiantar,dc=go,dc=id.
+type LDAPServer struct {
+	// URL is ldap://host:port. The server offers StartTLS with the
+	// certificate of CAFile and also accepts plain LDAP (loopback).
+	URL, CAFile string
+	// UserDN is the template of a user's DN, with {user} for the uid.
+	UserDN string
+	// Users are ordinary accounts (at least one).
+	Users []LDAPUser
+	// Reset is an account whose password the admin set, so it carries
+	// pwdReset: TRUE and must be changed (zero if not configured).
+	Reset LDAPUser
+	// AdminDN and AdminPassword are the directory's root, for tests that
+	// must set things back ("" if not configured).
+	AdminDN, AdminPassword string
+}
+
+// CAPool returns a pool holding the certificate(s) of s.CAFile.
+func (s *LDAPServer) CAPool(t testing.TB) *x509.CertPool {
+	t.Helper()
+	return CAPool(t, &Server{CAFile: s.CAFile})
+}
+
+// LDAPUser is an account of the test directory: its uid and password.
+type LDAPUser struct {
+	Name, Password string
+}
+
+// LDAP returns the directory described by the WEBMAIL_TEST_LDAP* variables.
+// If WEBMAIL_TEST_LDAP is unset it skips the test, or fails it when CI is
+// set. A variable that is set but malformed always fails the test.
+func LDAP(t testing.TB) *LDAPServer {
+	t.Helper()
+	if os.Getenv("WEBMAIL_TEST_LDAP") == "" {
+		unavailable(t, "real OpenLDAP not configured: run .ci/stack start DIR and source DIR/env")
+		return nil
+	}
+	s, err := ldapFromEnv()
+	if err != nil {
+		t.Fatalf("testenv: %v", err)
+	}
+	return s
+}
+
+func ldapFromEnv() (*LDAPServer, error) {
+	s := &LDAPServer{
+		CAFile:        os.Getenv("WEBMAIL_TEST_CA"),
+		UserDN:        os.Getenv("WEBMAIL_TEST_LDAP_USERDN"),
+		AdminDN:       os.Getenv("WEBMAIL_TEST_LDAP_ADMIN_DN"),
+		AdminPassword: os.Getenv("WEBMAIL_TEST_LDAP_ADMIN_PASSWORD"),
+	}
+	var err error
+	if s.URL, err = serverURL("WEBMAIL_TEST_LDAP", "ldap", true); err != nil {
+		return nil, err
+	}
+	if s.CAFile == "" {
+		return nil, fmt.Errorf("WEBMAIL_TEST_CA is not set")
+	}
+	if !strings.Contains(s.UserDN, "{user}") && !strings.Contains(s.UserDN, "{address}") {
+		return nil, fmt.Errorf("WEBMAIL_TEST_LDAP_USERDN=%q: want a DN template with {user} or {address}", s.UserDN)
+	}
+	if s.Users, err = parseLDAPUsers("WEBMAIL_TEST_LDAP_USERS", os.Getenv("WEBMAIL_TEST_LDAP_USERS")); err != nil {
+		return nil, err
+	}
+	if len(s.Users) == 0 {
+		return nil, fmt.Errorf("WEBMAIL_TEST_LDAP_USERS is not set")
+	}
+	if v := os.Getenv("WEBMAIL_TEST_LDAP_RESET_USER"); v != "" {
+		us, err := parseLDAPUsers("WEBMAIL_TEST_LDAP_RESET_USER", v)
+		if err != nil {
+			return nil, err
+		}
+		if len(us) != 1 {
+			return nil, fmt.Errorf("WEBMAIL_TEST_LDAP_RESET_USER: want one uid:password, got %d", len(us))
+		}
+		s.Reset = us[0]
+	}
+	if (s.AdminDN == "") != (s.AdminPassword == "") {
+		return nil, fmt.Errorf("WEBMAIL_TEST_LDAP_ADMIN_DN and WEBMAIL_TEST_LDAP_ADMIN_PASSWORD go together")
+	}
+	return s, nil
+}
+
+// parseLDAPUsers parses "uid:password[,uid:password...]"; the password is
+// everything after the first colon.
+func parseLDAPUsers(name, v string) ([]LDAPUser, error) {
+	var us []LDAPUser
+	for _, item := range strings.Split(v, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		uid, pw, ok := strings.Cut(item, ":")
+		if !ok || uid == "" || pw == "" || strings.ContainsAny(uid, "@=,") {
+			return nil, fmt.Errorf("%s: %q is not uid:password", name, item)
+		}
+		us = append(us, LDAPUser{Name: uid, Password: pw})
 	}
 	return us, nil
 }

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/emersion/go-imap/v2"
+	"github.com/labstack/echo/v4"
 
 	"github.com/pematangsiantar/webmail/demo"
 	"github.com/pematangsiantar/webmail/imapclient"
@@ -82,12 +83,20 @@ type env struct {
 	clock   *clock
 	logs    *syncBuffer
 	cfg     Config
+	app     *echo.Echo // its route table, for tests that walk every route
 }
 
 type envOption func(*Config, *imapclient.Config)
 
 // newEnv starts a demo backend and the app in front of it.
 func newEnv(t *testing.T, opts ...envOption) *env {
+	t.Helper()
+	return newEnvWith(t, nil, opts...)
+}
+
+// newEnvWith is newEnv with options that need the backend (the demo's
+// password-change driver).
+func newEnvWith(t *testing.T, withBackend func(*demo.Backend) []envOption, opts ...envOption) *env {
 	t.Helper()
 	b, err := demo.Start(demo.Options{Accounts: []demo.Account{acctTU, acctDisk, acctUmum}, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
@@ -98,7 +107,11 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	withSMTP := func(c *Config, _ *imapclient.Config) {
 		c.SMTP = smtpclient.Config{Addr: b.SMTPAddr, Security: smtpclient.SecurityNone, Hello: testHello}
 	}
-	e := newEnvAt(t, imapclient.Config{Addr: b.IMAPAddr, Security: imapclient.SecurityNone}, append([]envOption{withSMTP}, opts...)...)
+	opts = append([]envOption{withSMTP}, opts...)
+	if withBackend != nil {
+		opts = append(opts, withBackend(b)...)
+	}
+	e := newEnvAt(t, imapclient.Config{Addr: b.IMAPAddr, Security: imapclient.SecurityNone}, opts...)
 	e.backend = b
 	return e
 }
@@ -130,7 +143,7 @@ func newEnvAt(t testing.TB, icfg imapclient.Config, opts ...envOption) *env {
 	}
 	srv := httptest.NewServer(app)
 	t.Cleanup(srv.Close)
-	return &env{t: t, cache: cache, srv: srv, clock: clk, logs: logs, cfg: cfg}
+	return &env{t: t, cache: cache, srv: srv, clock: clk, logs: logs, cfg: cfg, app: app}
 }
 
 func testKeys() KeyPair {

@@ -18,6 +18,9 @@ type loginPage struct {
 	Helpdesk string
 	// Domain is appended to a bare user name ("" when not configured).
 	Domain string
+	// ChangePending links back to the forced password change that this
+	// browser has not finished (the user may sign in as someone else).
+	ChangePending bool
 }
 
 // Flash messages that are failures (shown with the helpdesk contact)
@@ -25,6 +28,8 @@ type loginPage struct {
 var flashIsError = map[string]bool{
 	"auth.password_changed": true,
 	"auth.must_change_now":  true,
+	// The change went through but the new password does not sign in yet.
+	"password.changed_sign_in_again": true,
 }
 
 // loginShow shows the sign-in form. It makes sure the browser holds an
@@ -67,6 +72,7 @@ func (a *app) loginShow(c echo.Context) error {
 		}
 	}
 	p.CSRFToken = csrfToken(s.CSRF)
+	p.ChangePending = s.changePending(a.cfg.Now())
 	return a.render(c, http.StatusOK, viewLogin, p)
 }
 

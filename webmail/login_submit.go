@@ -3,6 +3,7 @@ package webmail
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"net/http"
 	"strconv"
@@ -83,8 +84,11 @@ func (a *app) loginSubmit(c echo.Context) error {
 			// The one failure that counts against the limits.
 			reason, status, key = "wrong_password", http.StatusUnauthorized, "login.error.auth"
 		case errors.Is(err, imapclient.ErrMustChangePassword):
+			// The server refused the password as expired ([EXPIRED],
+			// or Zimbra's [ALERT]): the change form asks for it again
+			// and the driver checks it when it changes it.
 			try.succeeded()
-			reason, status, key = "must_change_password", http.StatusForbidden, "login.error.must_change"
+			return a.startPendingChange(c, account, f.Password, reasonExpired)
 		case errors.Is(err, imapclient.ErrUnavailable):
 			try.succeeded()
 			reason = "server_unavailable"
@@ -95,6 +99,21 @@ func (a *app) loginSubmit(c echo.Context) error {
 		return fail(status, key)
 	}
 	try.succeeded()
+
+	// The password is right, but is it one that must be changed first?
+	// Only now, so a wrong password never costs an argon2 computation or
+	// a directory lookup.
+	reason, err := a.mustChangeAfterLogin(ctx, account, f.Password)
+	if err != nil {
+		a.imap.Drop(sid)
+		a.log.Error("sign-in failed: cannot tell whether the password must be changed",
+			append([]any{"event", "login_failed", "reason", "detector_error", "err", err}, audit...)...)
+		return fail(http.StatusServiceUnavailable, "login.error.unavailable")
+	}
+	if reason != "" {
+		a.imap.Drop(sid)
+		return a.startPendingChange(c, account, f.Password, reason)
+	}
 	a.log.Info("sign-in", append([]any{"event", "login"}, audit...)...)
 
 	// A new session: new id and new CSRF secret, so nothing from before
@@ -105,11 +124,34 @@ func (a *app) loginSubmit(c echo.Context) error {
 	if err := a.sessions.write(c, s); err != nil {
 		return err
 	}
+	a.sessions.clearPending(c)
 	next := f.Next
 	if next == "" {
 		next = "/mail"
 	}
 	return c.Redirect(http.StatusSeeOther, next)
+}
+
+// mustChangeAfterLogin tells, after a successful IMAP login, whether the
+// password must be changed before the mail is shown: it is still the
+// provisioned default, or the directory's password policy says so. It
+// returns the reason, or "".
+func (a *app) mustChangeAfterLogin(ctx context.Context, account, pass string) (string, error) {
+	if a.cfg.Defaults.IsDefault(account, pass) {
+		return reasonDefault, nil
+	}
+	if a.cfg.Detector != nil {
+		must, err := a.cfg.Detector.MustChange(ctx, account, pass)
+		if err != nil {
+			// Fail closed: letting the user in would skip a change the
+			// directory may be asking for.
+			return "", fmt.Errorf("password policy check: %w", err)
+		}
+		if must {
+			return reasonLDAP, nil
+		}
+	}
+	return "", nil
 }
 
 // retryAfter is how long a refused client should wait: the time one

@@ -8,9 +8,11 @@ import (
 
 // logoutSubmit signs out: it closes the session's IMAP connection and
 // replaces the cookie with an anonymous one that holds no account and no
-// password, only the one-time "you have signed out" message.
+// password, only the one-time "you have signed out" message. A pending
+// password change (the forced change page's sign-out button) ends too.
 func (a *app) logoutSubmit(c echo.Context) error {
 	s := sessionOf(c)
+	a.sessions.clearPending(c)
 	if s.ID != "" {
 		a.imap.Drop(s.ID)
 	}

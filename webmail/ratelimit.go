@@ -92,3 +92,28 @@ func ipKey(ip netip.Addr) netip.Prefix {
 	p, _ := ip.Prefix(ip.BitLen())
 	return p
 }
+
+// requestLimiter bounds every request of one kind per client address
+// (the strength meter's calls), unlike loginLimiter, which only counts
+// failures.
+type requestLimiter struct {
+	r     rate.Limit
+	burst int
+	now   func() time.Time
+
+	mu  sync.Mutex
+	ips map[netip.Prefix]*rate.Limiter
+}
+
+func newRequestLimiter(r rate.Limit, burst int, now func() time.Time) *requestLimiter {
+	return &requestLimiter{r: r, burst: burst, now: now, ips: map[netip.Prefix]*rate.Limiter{}}
+}
+
+// allow takes a token from the client's bucket, reporting false when it
+// is empty.
+func (l *requestLimiter) allow(ip netip.Addr) bool {
+	now := l.now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return bucketOf(l.ips, ipKey(ip), l.r, l.burst, now).AllowN(now, 1)
+}

@@ -18,6 +18,7 @@ const (
 	viewMessageShow = "message_show.html"
 	viewCompose     = "compose.html"
 	viewError       = "error.html"
+	viewPassword    = "password.html"
 	// viewMessageBody is a document of its own, shown in the sandboxed
 	// frame of the reading view.
 	viewMessageBody = "message_body.html"
@@ -33,7 +34,7 @@ type views struct {
 func loadViews(as *assets) (*views, error) {
 	funcs := template.FuncMap{"static": as.URL, "uid": uidString}
 	vs := &views{pages: map[string]*template.Template{}}
-	for _, p := range []string{viewLogin, viewMessageList, viewMessageShow, viewCompose, viewError} {
+	for _, p := range []string{viewLogin, viewMessageList, viewMessageShow, viewCompose, viewError, viewPassword} {
 		t, err := template.New(p).Funcs(funcs).ParseFS(templates.FS, "layout.html", "shell.html", p)
 		if err != nil {
 			return nil, fmt.Errorf("templates: %w", err)

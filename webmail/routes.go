@@ -32,7 +32,17 @@ func (a *app) routes(e *echo.Echo) {
 	// Signing in and out.
 	e.GET("/login", a.loginShow)
 	e.POST("/login", a.loginSubmit)
-	e.POST("/logout", a.logoutSubmit)
+	e.POST("/logout", a.logoutSubmit) // also ends a pending password change
+
+	// A sign-in whose password must be changed first (expired, still the
+	// provisioned default, or reset in the directory) gets no mail
+	// session but a pending-change cookie that only /password/... sees.
+	// Until the change is done, every page behind requireAuth leads
+	// here instead of the sign-in page.
+	e.GET(passwordChangePath, a.passwordChangeShow, a.requirePending)
+	e.POST(passwordChangePath, a.passwordChangeSubmit, a.requirePending)
+	// The strength meter of both password forms: POST password=…, JSON answer.
+	e.POST(pendingPath+"/strength", a.passwordStrength)
 
 	// Signed in.
 	e.GET("/", a.homeRedirect, a.requireAuth)
@@ -48,4 +58,9 @@ func (a *app) routes(e *echo.Echo) {
 	// session that expired while writing first saves the form as a draft.
 	e.GET("/compose", a.composeShow, a.requireAuth)
 	e.POST("/compose", a.composeSubmit, a.requireAuthSavingDraft)
+
+	// Settings: changing the password later.
+	settings := e.Group("/settings", a.requireAuth)
+	settings.GET("/password", a.passwordSettingsShow)
+	settings.POST("/password", a.passwordSettingsSubmit)
 }

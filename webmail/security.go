@@ -27,6 +27,11 @@ const cspPage = "default-src 'none'; script-src 'self'; style-src 'self'; img-sr
 const cspCompose = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; " +
 	"img-src 'self' data:; font-src 'self'; form-action 'self'; frame-src 'self'; frame-ancestors 'none'; base-uri 'none'"
 
+// cspPassword is the policy of the password forms: the same as cspPage,
+// except that the strength meter's script may ask the server.
+const cspPassword = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
+	"form-action 'self'; frame-src 'self'; frame-ancestors 'none'; base-uri 'none'"
+
 // requestInfo works out, once per request, the client's address and
 // whether the browser's connection is HTTPS. Forwarded headers are believed
 // only when the direct peer is a trusted proxy.

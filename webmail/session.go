@@ -33,6 +33,7 @@ const (
 	keySeen     = "s"
 	keyCSRF     = "c"
 	keyFlash    = "f"
+	keyPending  = "w"
 )
 
 // session is the decoded cookie. Nothing about it is kept on the server:
@@ -45,6 +46,12 @@ type session struct {
 	LastSeen time.Time
 	CSRF     string // secret the CSRF token is derived from
 	Flash    string // catalogue key of a one-time message
+	// PendingAt is set in an anonymous session when a sign-in was
+	// stopped because the password must be changed first: until the
+	// pending-change cookie (path /password) expires, every page that
+	// needs a session leads to the change page instead of the sign-in
+	// page. It holds no credentials: those are in the pending cookie.
+	PendingAt time.Time
 
 	// expired is set when the cookie held a session past its idle
 	// timeout or lifetime; invalid when a cookie was sent that does not
@@ -55,6 +62,17 @@ type session struct {
 // signedIn reports whether the session belongs to a signed-in user.
 func (s *session) signedIn() bool {
 	return s.Account != "" && !s.expired && !s.invalid
+}
+
+// changePending reports whether the browser is in the middle of a forced
+// password change: not signed in (a mail session always wins), and the
+// change was asked for less than pendingLifetime ago.
+func (s *session) changePending(now time.Time) bool {
+	if s.signedIn() || s.PendingAt.IsZero() {
+		return false
+	}
+	age := now.Sub(s.PendingAt)
+	return age > -time.Minute && age <= pendingLifetime
 }
 
 // credentials are what imapclient needs to reach the user's mailbox.
@@ -104,6 +122,7 @@ func (st *sessionStore) read(r *http.Request, now time.Time) *session {
 	s.Account, s.Password, s.ID = str(keyAccount), str(keyPassword), str(keyID)
 	s.CSRF, s.Flash = str(keyCSRF), str(keyFlash)
 	s.IssuedAt, s.LastSeen = unix(keyIssued), unix(keySeen)
+	s.PendingAt = unix(keyPending)
 	if s.Account != "" {
 		switch {
 		case s.ID == "" || s.Password == "" || s.IssuedAt.IsZero() || s.LastSeen.IsZero():
@@ -137,6 +156,8 @@ func (st *sessionStore) write(c echo.Context, s *session) error {
 	if s.Account != "" {
 		raw.Values[keyIssued] = s.IssuedAt.Unix()
 		raw.Values[keySeen] = s.LastSeen.Unix()
+	} else if !s.PendingAt.IsZero() {
+		raw.Values[keyPending] = s.PendingAt.Unix()
 	}
 	h := c.Response().Header()
 	if old := h.Values("Set-Cookie"); len(old) > 0 {
@@ -188,6 +209,11 @@ func (a *app) requireAuth(next echo.HandlerFunc) echo.HandlerFunc {
 				}
 			}
 			return next(c)
+		}
+		if s.changePending(now) {
+			// The password must be changed before any mail is shown:
+			// not the sign-in page, the change page.
+			return c.Redirect(http.StatusSeeOther, passwordChangePath)
 		}
 		var flash string
 		switch {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/pematangsiantar/webmail/imapclient"
 	"github.com/pematangsiantar/webmail/smtpclient"
+	"github.com/pematangsiantar/webmail/webmail/password"
 )
 
 // KeyPair is one pair of session-cookie keys: Hash authenticates the
@@ -87,6 +88,20 @@ type Config struct {
 	// (default 25 MB). The limit applied is the smaller of this and what
 	// the SMTP server's SIZE leaves after base64 encoding.
 	MaxMessageSize int64
+
+	// Password changes passwords on the mail host (the forced change
+	// after sign-in and the settings page). Nil: the pages say changing
+	// is not available here and name the helpdesk.
+	Password password.Changer
+	// Detector, if set, is asked after every successful sign-in whether
+	// the password must be changed first (LDAP password policy).
+	Detector password.Detector
+	// Defaults are the provisioned default passwords; a sign-in that
+	// still uses its default must change it first. Nil: none.
+	Defaults *password.Defaults
+	// Policy is what a new password must satisfy before the backend is
+	// asked (zero fields take the password package's defaults).
+	Policy password.Policy
 }
 
 // Defaults used when a Config field is left at its zero value.
@@ -190,6 +205,8 @@ type app struct {
 	cat      *catalogue
 	assets   *assets
 	limiter  *loginLimiter
+	// strength bounds the calls of the strength meter per client.
+	strength *requestLimiter
 	policy   *sanitizer
 	sizes    *sizeLimit
 }
@@ -226,11 +243,15 @@ func New(cfg Config, imap *imapclient.Cache) (*echo.Echo, error) {
 		cat:      cat,
 		assets:   as,
 		limiter:  newLoginLimiter(cfg.LoginLimit, cfg.Now),
+		strength: newRequestLimiter(strengthRate, strengthBurst, cfg.Now),
 		policy:   newSanitizer(),
 		sizes:    &sizeLimit{},
 	}
 	if cfg.SMTP.Addr == "" {
 		a.log.Warn("no SMTP server configured: messages cannot be sent, only saved as drafts")
+	}
+	if cfg.Password == nil {
+		a.log.Warn("no password-change driver configured: users cannot change their passwords here")
 	}
 	e := echo.New()
 	e.HideBanner = true

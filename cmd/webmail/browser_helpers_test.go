@@ -159,11 +159,15 @@ type demoRun struct {
 	URL      string            // http://127.0.0.1:PORT (no trailing slash)
 	IMAPAddr string            // the embedded IMAP server (plain, loopback)
 	Accounts map[string]string // address → password, as printed
+	// Notes are the remarks printed after an account's password, such as
+	// "(kata sandi bawaan: wajib diganti …)": address → text inside the
+	// parentheses.
+	Notes map[string]string
 }
 
 var (
 	reDemoURL     = regexp.MustCompile(`^Webmail demo: (http://127\.0\.0\.1:\d+)/$`)
-	reDemoAccount = regexp.MustCompile(`^\s+(\S+@\S+)\s+(\S+)$`)
+	reDemoAccount = regexp.MustCompile(`^\s+(\S+@\S+)\s+(\S+)(?:\s+\((.*)\))?$`)
 	reDemoIMAP    = regexp.MustCompile(`^IMAP (\S+) and SMTP (\S+) `)
 )
 
@@ -177,7 +181,7 @@ func startDemo(t *testing.T, bin string) *demoRun {
 		<-p.done
 		pw.Close()
 	}()
-	d := &demoRun{Accounts: map[string]string{}}
+	d := &demoRun{Accounts: map[string]string{}, Notes: map[string]string{}}
 	ready := make(chan error, 1)
 	var printed lockedBuffer
 	go func() {
@@ -193,6 +197,9 @@ func startDemo(t *testing.T, bin string) *demoRun {
 				d.URL = m[1]
 			} else if m := reDemoAccount.FindStringSubmatch(line); m != nil {
 				d.Accounts[m[1]] = m[2]
+				if m[3] != "" {
+					d.Notes[m[1]] = m[3]
+				}
 			} else if m := reDemoIMAP.FindStringSubmatch(line); m != nil {
 				d.IMAPAddr = m[1]
 				sent = true

@@ -49,6 +49,15 @@ var serveSettings = []setting{
 	{"idle-timeout", "30m", "sign a user out after this long without activity"},
 	{"session-lifetime", "12h", "sign a user out this long after sign-in, active or not"},
 	{"per-page", "50", "messages per page in a folder"},
+	{"password-driver", "", "how passwords are changed: zimbra, ldap or dovecot-passwdfile (empty: changing is not offered)"},
+	{"password-file", "", "dovecot-passwdfile: the Dovecot passwd-file to rewrite"},
+	{"zimbra-url", "", "zimbra: the SOAP URL (default https://<IMAP host>/service/soap)"},
+	{"ldap-url", "", "ldap: the directory, ldaps://host, ldap://host (StartTLS) or ldap+insecure://127.0.0.1 (loopback only); also used to detect a reset password (pwdReset)"},
+	{"ldap-user-dn", "", "ldap: the DN of a user, with {user} for the user name or {address} for the whole address, e.g. uid={user},ou=people,dc=pematangsiantar,dc=go,dc=id"},
+	{"defaults", "", "file of provisioned default passwords made by `webmail accounts import`; a sign-in with a default must change it"},
+	{"must-change-pattern", imapclient.DefaultMustChangePattern.String(), "regular expression matching the IMAP server's refusal of a login whose password must be changed (Zimbra's [ALERT] text)"},
+	{"password-min-length", "10", "shortest new password accepted"},
+	{"password-min-score", "3", "weakest new password accepted, as a zxcvbn strength score from 0 to 4"},
 	{"imap-max-conns", "500", "most IMAP connections kept open by this instance"},
 	{"log-format", "text", "log format: text or json"},
 	{"log-level", "info", "log level: debug, info, warn or error"},
@@ -210,6 +219,7 @@ func buildServeConfig(raw map[string]string) (*serveConfig, error) {
 			hostname = strings.ToLower(h)
 		}
 	}
+	pw := buildPassword(raw, &cfg.IMAP, roots, bad)
 	if raw["smtp"] == "" {
 		bad("smtp", "missing: the SMTP submission server, e.g. smtp://mail.pematangsiantar.go.id:587")
 	} else if c, err := smtpclient.ParseURL(raw["smtp"]); err != nil {
@@ -307,6 +317,10 @@ func buildServeConfig(raw map[string]string) (*serveConfig, error) {
 		SMTP:           cfg.SMTP,
 		Hostname:       hostname,
 		MaxMessageSize: maxSize,
+		Password:       pw.Changer,
+		Detector:       pw.Detector,
+		Defaults:       pw.Defaults,
+		Policy:         pw.Policy,
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)

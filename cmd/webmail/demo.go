@@ -11,6 +11,7 @@ import (
 	"github.com/pematangsiantar/webmail/imapclient"
 	"github.com/pematangsiantar/webmail/smtpclient"
 	"github.com/pematangsiantar/webmail/webmail"
+	"github.com/pematangsiantar/webmail/webmail/password"
 )
 
 // cmdDemo runs the web UI on an embedded in-memory IMAP/SMTP server filled
@@ -36,6 +37,14 @@ func cmdDemo(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	defer backend.Close()
 
+	// One account still has the default password of the official letter,
+	// so the demo shows the forced change on first sign-in.
+	forced := backend.Accounts[len(backend.Accounts)-1]
+	defaults, err := password.NewDefaults(map[string]string{forced.Address: forced.Password})
+	if err != nil {
+		return err
+	}
+
 	cache := imapclient.NewCache(imapclient.Config{Addr: backend.IMAPAddr, Security: imapclient.SecurityNone},
 		imapclient.CacheOptions{Logger: logger})
 	defer cache.Close()
@@ -51,6 +60,8 @@ func cmdDemo(ctx context.Context, args []string, getenv func(string) string, std
 		MaxLifetime: 12 * time.Hour,
 		PerPage:     50,
 		Logger:      logger,
+		Password:    backend,
+		Defaults:    defaults,
 	}, cache)
 	if err != nil {
 		return err
@@ -58,7 +69,11 @@ func cmdDemo(ctx context.Context, args []string, getenv func(string) string, std
 	return listenAndServe(ctx, raw["listen"], "", "", handler, logger, func(addr net.Addr) {
 		fmt.Fprintf(stdout, "\nWebmail demo: http://%s/\n\nDemo accounts (user name / password):\n", addr)
 		for _, a := range backend.Accounts {
-			fmt.Fprintf(stdout, "  %-40s %s\n", a.Address, a.Password)
+			note := ""
+			if a.Address == forced.Address {
+				note = "  (kata sandi bawaan: wajib diganti saat masuk / default password: must be changed at sign-in)"
+			}
+			fmt.Fprintf(stdout, "  %-40s %s%s\n", a.Address, a.Password, note)
 		}
 		fmt.Fprintf(stdout, "\nIMAP %s and SMTP %s (plain, loopback) hold the demo mail in memory; it is gone when you stop with Ctrl+C.\n\n",
 			backend.IMAPAddr, backend.SMTPAddr)

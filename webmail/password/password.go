@@ -3,6 +3,17 @@
 // (Zimbra SOAP, LDAP Password Modify, Dovecot passwd-file, the demo
 // backend) behind one small interface, the file of provisioned default
 // passwords, and the password policy.
+//
+// The drivers, each a Changer returning this package's errors:
+//
+//   - NewZimbra: SOAP ChangePasswordRequest at /service/soap, with an
+//     AuthRequest token for builds that require one (zimbra.go lists what
+//     it relies on in the zm-mailbox sources).
+//   - NewLDAP: RFC 3062 Password Modify bound as the user, with the
+//     password policy control; also the Detector of passwords an
+//     administrator reset (OpenLDAP ppolicy "change after reset").
+//   - NewPasswdFile: a Dovecot passwd-file rewritten atomically, the new
+//     hash {BLF-CRYPT}; for a web server on the mail host itself.
 package password
 
 import (
@@ -39,6 +50,12 @@ var (
 	ErrLocked = errors.New("password: change not allowed")
 	// ErrUnavailable: the backend cannot be reached or is not working.
 	ErrUnavailable = errors.New("password: backend unavailable")
+	// ErrHelpdesk: the backend requires the helpdesk to change this
+	// password; the user cannot do it here (a Zimbra build that wants an
+	// auth token for ChangePasswordRequest gives none to an account that
+	// must change its password; an LDAP password already expired). The UI
+	// tells the user to contact the helpdesk instead of asking again.
+	ErrHelpdesk = errors.New("password: the backend requires the helpdesk to change this password")
 )
 
 // PolicyError is a new password refused by a rule of the backend's or our

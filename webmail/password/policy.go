@@ -13,8 +13,8 @@ import (
 type Policy struct {
 	// MinLength in characters (default 10).
 	MinLength int
-	// MinScore is the lowest acceptable zxcvbn strength estimate, 0 to 4
-	// (default 3: "safely unguessable").
+	// MinScore is the lowest acceptable zxcvbn strength estimate, 1 to 4
+	// (0 means the default 3, "safely unguessable"; negative: no floor).
 	MinScore int
 }
 
@@ -31,7 +31,7 @@ func (p Policy) withDefaults() Policy {
 	if p.MinLength <= 0 {
 		p.MinLength = DefaultMinLength
 	}
-	if p.MinScore <= 0 {
+	if p.MinScore == 0 {
 		p.MinScore = DefaultMinScore
 	}
 	return p
