@@ -168,3 +168,54 @@ func TestParseSize(t *testing.T) {
 		}
 	}
 }
+
+func TestServePasswordSettings(t *testing.T) {
+	dir := t.TempDir()
+	keys := filepath.Join(dir, "session.keys")
+	keygen(keys, time.Now())
+	passwd := filepath.Join(dir, "users")
+	os.WriteFile(passwd, []byte("boi@pematangsiantar.go.id:{PLAIN}x::::::\n"), 0o640)
+	base := map[string]string{
+		"WEBMAIL_IMAP": "imaps://mail.pematangsiantar.go.id", "WEBMAIL_SMTP": "smtps://mail.pematangsiantar.go.id",
+		"WEBMAIL_DOMAIN": "pematangsiantar.go.id", "WEBMAIL_SESSION_KEYS": keys,
+	}
+	build := func(args ...string) (*serveConfig, error) {
+		raw, err := loadSettings("serve", serveSettings, args, env(base))
+		if err != nil {
+			return nil, err
+		}
+		return buildServeConfig(raw)
+	}
+	cfg, err := build("--password-driver", "zimbra")
+	if err != nil || cfg.Web.Password == nil {
+		t.Fatalf("zimbra: %v", err)
+	}
+	if cfg, err := build("--password-driver", "dovecot-passwdfile", "--password-file", passwd, "--password-min-length", "12"); err != nil || cfg.Web.Password == nil || cfg.Web.Policy.MinLength != 12 {
+		t.Fatalf("passwd-file: %v", err)
+	}
+	cfg, err = build("--password-driver", "ldap", "--ldap-url", "ldaps://ldap.pematangsiantar.go.id", "--ldap-user-dn", "uid={user},ou=people,dc=pematangsiantar,dc=go,dc=id")
+	if err != nil || cfg.Web.Password == nil || cfg.Web.Detector == nil {
+		t.Fatalf("ldap: %v", err)
+	}
+	if cfg, err := build("--must-change-pattern", "(?i)kata sandi kedaluwarsa"); err != nil || !cfg.IMAP.MustChangePattern.MatchString("Kata sandi kedaluwarsa") {
+		t.Fatalf("must-change pattern: %v", err)
+	}
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--password-driver", "exchange"}, "--password-driver"},
+		{[]string{"--password-driver", "zimbra", "--zimbra-url", "http://mail.example.org/service/soap"}, "--zimbra-url"},
+		{[]string{"--password-driver", "ldap"}, "--ldap-url"},
+		{[]string{"--password-driver", "dovecot-passwdfile"}, "--password-file"},
+		{[]string{"--password-driver", "dovecot-passwdfile", "--password-file", "/tidak/ada"}, "--password-file"},
+		{[]string{"--ldap-url", "ldap+insecure://ldap.example.org"}, "--ldap"},
+		{[]string{"--defaults", "/tidak/ada"}, "--defaults"},
+		{[]string{"--must-change-pattern", "(("}, "--must-change-pattern"},
+		{[]string{"--password-min-score", "9"}, "--password-min-score"},
+	} {
+		if _, err := build(tt.args...); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%v: got %v, want an error naming %s", tt.args, err, tt.want)
+		}
+	}
+}

@@ -73,7 +73,11 @@ func buildPassword(raw map[string]string, imapCfg *imapclient.Config, roots *x50
 		}
 		client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
 			TLSClientConfig: &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}}}
-		ps.Changer = password.NewZimbra(password.ZimbraConfig{URL: url, HTTPClient: client})
+		zcfg := password.ZimbraConfig{URL: url, HTTPClient: client}
+		if err := zcfg.Validate(); err != nil {
+			bad("zimbra-url", "%v", err)
+		}
+		ps.Changer = password.NewZimbra(zcfg)
 	case "ldap":
 		if raw["ldap-url"] == "" {
 			bad("ldap-url", "missing: the ldap driver needs the directory, e.g. ldaps://ldap.pematangsiantar.go.id")
