@@ -34,7 +34,18 @@ func (e *AddressError) Error() string {
 // here rather than bounce later. The first bad entry gives an
 // *AddressError naming it.
 func ParseAddressList(s string) ([]mail.Address, error) {
-	var out []mail.Address
+	out, bad := ParseAddressEntries(s)
+	if len(bad) > 0 {
+		return nil, &AddressError{Input: bad[0]}
+	}
+	return out, nil
+}
+
+// ParseAddressEntries parses a field entry by entry, as ParseAddressList
+// does, but keeps going past bad entries: it returns the addresses that
+// parse and the bad entries as typed (trimmed), so a form can name every
+// bad one and a draft can keep the good ones.
+func ParseAddressEntries(s string) (good []mail.Address, bad []string) {
 	for _, entry := range splitAddressList(s) {
 		entry = strings.TrimSpace(entry)
 		if entry == "" {
@@ -42,11 +53,12 @@ func ParseAddressList(s string) ([]mail.Address, error) {
 		}
 		a, err := parseAddress(entry)
 		if err != nil {
-			return nil, &AddressError{Input: entry}
+			bad = append(bad, entry)
+			continue
 		}
-		out = append(out, a)
+		good = append(good, a)
 	}
-	return out, nil
+	return good, bad
 }
 
 // parseAddress parses one entry of an address field.

@@ -2,6 +2,7 @@ package compose
 
 import (
 	"errors"
+	"fmt"
 	"net/mail"
 	"reflect"
 	"testing"
@@ -76,5 +77,22 @@ func TestFormatAddressList(t *testing.T) {
 	}
 	if FormatAddressList(nil) != "" {
 		t.Error("empty list not empty")
+	}
+}
+
+func TestParseAddressEntries(t *testing.T) {
+	for in, want := range map[string][]string{
+		`a@b.id, c@d.id; e@f.id`:           {"a@b.id", " c@d.id", " e@f.id"},
+		`"Manalu, Boi" <boi@x.id>, c@d.id`: {`"Manalu, Boi" <boi@x.id>`, " c@d.id"},
+		`Boi (Kominfo; TU) <boi@x.id>;`:    {"Boi (Kominfo; TU) <boi@x.id>", ""},
+		`"a \"b, c\"" <x@y.id>`:            {`"a \"b, c\"" <x@y.id>`},
+	} {
+		if got := splitAddressList(in); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("split %s: %q, want %q", in, got, want)
+		}
+	}
+	good, bad := ParseAddressEntries(`Boi <boi@pematangsiantar.go.id>, boi@; "x" <y>, c@d.id`)
+	if len(good) != 2 || good[1].Address != "c@d.id" || fmt.Sprint(bad) != `[boi@ "x" <y>]` {
+		t.Errorf("good %v bad %q", good, bad)
 	}
 }

@@ -167,62 +167,8 @@ func (f *composeForm) parseRecipients() recipients {
 // parseAddressField parses one field entry by entry, so that a bad entry
 // is named and the others are still used (a draft keeps them).
 func parseAddressField(s string, bad []string) ([]mail.Address, []string) {
-	var out []mail.Address
-	for _, entry := range splitAddressEntries(s) {
-		entry = strings.TrimSpace(entry)
-		if entry == "" {
-			continue
-		}
-		list, err := compose.ParseAddressList(entry)
-		var ae *compose.AddressError
-		switch {
-		case errors.As(err, &ae):
-			bad = append(bad, ae.Input)
-		case err != nil:
-			bad = append(bad, entry)
-		default:
-			out = append(out, list...)
-		}
-	}
-	return out, bad
-}
-
-// splitAddressEntries splits an address field at the commas and
-// semicolons that separate entries: not those in a quoted name, an angle
-// address or a comment (the same rule as compose.ParseAddressList).
-func splitAddressEntries(s string) []string {
-	var (
-		parts        []string
-		start        int
-		quoted, esc  bool
-		angle, paren int
-	)
-	for i := 0; i < len(s); i++ {
-		switch ch := s[i]; {
-		case esc:
-			esc = false
-		case quoted:
-			if ch == '\\' {
-				esc = true
-			} else if ch == '"' {
-				quoted = false
-			}
-		case ch == '"':
-			quoted = true
-		case ch == '<':
-			angle++
-		case ch == '>' && angle > 0:
-			angle--
-		case ch == '(':
-			paren++
-		case ch == ')' && paren > 0:
-			paren--
-		case (ch == ',' || ch == ';') && angle == 0 && paren == 0:
-			parts = append(parts, s[start:i])
-			start = i + 1
-		}
-	}
-	return append(parts, s[start:])
+	good, b := compose.ParseAddressEntries(s)
+	return good, append(bad, b...)
 }
 
 // keptPart is an attachment kept from the server, copied to a

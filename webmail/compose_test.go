@@ -799,17 +799,7 @@ func TestComposeMissingDraft(t *testing.T) {
 	}
 }
 
-func TestSplitAddressEntries(t *testing.T) {
-	for in, want := range map[string][]string{
-		`a@b.id, c@d.id; e@f.id`:           {"a@b.id", " c@d.id", " e@f.id"},
-		`"Manalu, Boi" <boi@x.id>, c@d.id`: {`"Manalu, Boi" <boi@x.id>`, " c@d.id"},
-		`Boi (Kominfo; TU) <boi@x.id>;`:    {"Boi (Kominfo; TU) <boi@x.id>", ""},
-		`"a \"b, c\"" <x@y.id>`:            {`"a \"b, c\"" <x@y.id>`},
-	} {
-		if got := splitAddressEntries(in); fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Errorf("%s: %q, want %q", in, got, want)
-		}
-	}
+func TestParseRecipients(t *testing.T) {
 	var f composeForm
 	f.To = `Boi <boi@pematangsiantar.go.id>, boi@, "x" <y>`
 	rc := f.parseRecipients()
