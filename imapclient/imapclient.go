@@ -9,12 +9,13 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/url"
 	"regexp"
 	"strings"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
+
+	"github.com/pematangsiantar/webmail/internal/endpoint"
 )
 
 // Security is how the connection to the IMAP server is protected.
@@ -62,51 +63,36 @@ type Config struct {
 // password must be changed first.
 var DefaultMustChangePattern = regexp.MustCompile(`(?i)password must be changed`)
 
+// imapSchemes are the URL schemes of an IMAP server.
+var imapSchemes = []endpoint.Scheme{
+	{Name: "imaps", Security: endpoint.TLS, DefaultPort: "993"},
+	{Name: "imap", Security: endpoint.StartTLS, DefaultPort: "143"},
+	{Name: "imap+insecure", Security: endpoint.None, DefaultPort: "143"},
+}
+
 // ParseURL parses a backend address such as imaps://host:993,
 // imap://host:143 (STARTTLS) or imap+insecure://127.0.0.1:143. The plain
 // scheme is refused for anything but a loopback address.
 func ParseURL(raw string) (Config, error) {
-	u, err := url.Parse(raw)
+	scheme, addr, err := endpoint.Parse("IMAP", raw, imapSchemes)
 	if err != nil {
-		return Config{}, fmt.Errorf("invalid IMAP URL %q: %w", raw, err)
+		return Config{}, err
 	}
-	var cfg Config
-	defPort := ""
-	switch u.Scheme {
-	case "imaps":
-		cfg.Security, defPort = SecurityTLS, "993"
-	case "imap":
-		cfg.Security, defPort = SecurityStartTLS, "143"
-	case "imap+insecure":
-		cfg.Security, defPort = SecurityNone, "143"
-	default:
-		return Config{}, fmt.Errorf("invalid IMAP URL %q: scheme must be imaps, imap (STARTTLS) or imap+insecure", raw)
+	return Config{Addr: addr, Security: securityOf(scheme.Security)}, nil
+}
+
+func securityOf(s endpoint.Security) Security {
+	switch s {
+	case endpoint.TLS:
+		return SecurityTLS
+	case endpoint.StartTLS:
+		return SecurityStartTLS
 	}
-	host, port := u.Hostname(), u.Port()
-	if host == "" {
-		return Config{}, fmt.Errorf("invalid IMAP URL %q: no host", raw)
-	}
-	if u.Path != "" && u.Path != "/" {
-		return Config{}, fmt.Errorf("invalid IMAP URL %q: unexpected path %q", raw, u.Path)
-	}
-	if port == "" {
-		port = defPort
-	}
-	cfg.Addr = net.JoinHostPort(host, port)
-	if cfg.Security == SecurityNone && !IsLoopback(host) {
-		return Config{}, fmt.Errorf("invalid IMAP URL %q: imap+insecure is allowed only for a loopback address (127.0.0.1, ::1, localhost); use imaps:// or imap:// (STARTTLS)", raw)
-	}
-	return cfg, nil
+	return SecurityNone
 }
 
 // IsLoopback reports whether host names the local machine.
-func IsLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
+func IsLoopback(host string) bool { return endpoint.IsLoopback(host) }
 
 // Errors returned by this package; test them with errors.Is.
 var (

@@ -16,11 +16,10 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
-	"net/url"
 	"strings"
 	"time"
 
-	"github.com/pematangsiantar/webmail/imapclient"
+	"github.com/pematangsiantar/webmail/internal/endpoint"
 )
 
 // Security is how the connection to the submission server is protected.
@@ -81,40 +80,25 @@ type Config struct {
 // scheme is refused for anything but a loopback address. Hello, TLS and
 // Timeout are left for the caller to fill in.
 func ParseURL(raw string) (Config, error) {
-	u, err := url.Parse(raw)
+	scheme, addr, err := endpoint.Parse("SMTP", raw, smtpSchemes)
 	if err != nil {
-		return Config{}, fmt.Errorf("invalid SMTP URL %q: %w", raw, err)
+		return Config{}, err
 	}
-	var cfg Config
-	defPort := ""
-	switch u.Scheme {
-	case "smtps":
-		cfg.Security, defPort = SecurityTLS, "465"
-	case "smtp":
-		cfg.Security, defPort = SecurityStartTLS, "587"
-	case "smtp+insecure":
-		cfg.Security, defPort = SecurityNone, "25"
-	default:
-		return Config{}, fmt.Errorf("invalid SMTP URL %q: scheme must be smtps, smtp (STARTTLS) or smtp+insecure", raw)
+	sec := SecurityNone
+	switch scheme.Security {
+	case endpoint.TLS:
+		sec = SecurityTLS
+	case endpoint.StartTLS:
+		sec = SecurityStartTLS
 	}
-	host, port := u.Hostname(), u.Port()
-	if host == "" {
-		return Config{}, fmt.Errorf("invalid SMTP URL %q: no host", raw)
-	}
-	if u.User != nil {
-		return Config{}, fmt.Errorf("invalid SMTP URL %q: no user name or password in the URL: each user sends with their own", raw)
-	}
-	if u.Path != "" && u.Path != "/" {
-		return Config{}, fmt.Errorf("invalid SMTP URL %q: unexpected path %q", raw, u.Path)
-	}
-	if port == "" {
-		port = defPort
-	}
-	cfg.Addr = net.JoinHostPort(host, port)
-	if cfg.Security == SecurityNone && !imapclient.IsLoopback(host) {
-		return Config{}, fmt.Errorf("invalid SMTP URL %q: smtp+insecure is allowed only for a loopback address (127.0.0.1, ::1, localhost); use smtps:// or smtp:// (STARTTLS)", raw)
-	}
-	return cfg, nil
+	return Config{Addr: addr, Security: sec}, nil
+}
+
+// smtpSchemes are the URL schemes of a submission server.
+var smtpSchemes = []endpoint.Scheme{
+	{Name: "smtps", Security: endpoint.TLS, DefaultPort: "465"},
+	{Name: "smtp", Security: endpoint.StartTLS, DefaultPort: "587"},
+	{Name: "smtp+insecure", Security: endpoint.None, DefaultPort: "25"},
 }
 
 // Validate checks the configuration without dialing: a host:port address,
@@ -129,7 +113,7 @@ func (c Config) Validate() error {
 	switch c.Security {
 	case SecurityTLS, SecurityStartTLS:
 	case SecurityNone:
-		if !imapclient.IsLoopback(host) {
+		if !endpoint.IsLoopback(host) {
 			return fmt.Errorf("%w: SMTP without TLS is allowed only toward a loopback address, not %s", ErrConfig, host)
 		}
 	default:

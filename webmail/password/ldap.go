@@ -6,12 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/url"
 	"strings"
 	"time"
 
 	ber "github.com/go-asn1-ber/asn1-ber"
 	"github.com/go-ldap/ldap/v3"
+
+	"github.com/pematangsiantar/webmail/internal/endpoint"
 )
 
 // LDAPConfig says how to reach the directory and find an account's entry.
@@ -62,38 +63,28 @@ type LDAP struct {
 	timeout  time.Duration
 }
 
+// ldapSchemes are the URL schemes of a directory server.
+var ldapSchemes = []endpoint.Scheme{
+	{Name: "ldaps", Security: endpoint.TLS, DefaultPort: "636"},
+	{Name: "ldap", Security: endpoint.StartTLS, DefaultPort: "389"},
+	{Name: "ldap+insecure", Security: endpoint.None, DefaultPort: "389"},
+}
+
 // NewLDAP checks cfg and returns the LDAP driver.
 func NewLDAP(cfg LDAPConfig) (*LDAP, error) {
-	u, err := url.Parse(cfg.URL)
+	scheme, addr, err := endpoint.Parse("LDAP", cfg.URL, ldapSchemes)
 	if err != nil {
-		return nil, fmt.Errorf("ldap: invalid URL %q: %w", cfg.URL, err)
+		return nil, fmt.Errorf("ldap: %w", err)
 	}
-	l := &LDAP{userDN: cfg.UserDN, timeout: cfg.Timeout}
-	defPort := "389"
-	switch u.Scheme {
-	case "ldaps":
-		l.security, defPort = ldapTLS, "636"
-	case "ldap":
+	l := &LDAP{userDN: cfg.UserDN, timeout: cfg.Timeout, addr: addr}
+	l.host, _, _ = net.SplitHostPort(addr)
+	switch scheme.Security {
+	case endpoint.TLS:
+		l.security = ldapTLS
+	case endpoint.StartTLS:
 		l.security = ldapStartTLS
-	case "ldap+insecure":
-		l.security = ldapInsecure
 	default:
-		return nil, fmt.Errorf("ldap: invalid URL %q: scheme must be ldaps, ldap (StartTLS) or ldap+insecure", cfg.URL)
-	}
-	l.host = u.Hostname()
-	if l.host == "" {
-		return nil, fmt.Errorf("ldap: invalid URL %q: no host", cfg.URL)
-	}
-	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil {
-		return nil, fmt.Errorf("ldap: invalid URL %q: want scheme://host:port only", cfg.URL)
-	}
-	port := u.Port()
-	if port == "" {
-		port = defPort
-	}
-	l.addr = net.JoinHostPort(l.host, port)
-	if l.security == ldapInsecure && !driverLoopbackHost(l.host) {
-		return nil, fmt.Errorf("ldap: invalid URL %q: ldap+insecure is allowed only for a loopback address; use ldaps:// or ldap:// (StartTLS)", cfg.URL)
+		l.security = ldapInsecure
 	}
 	if !strings.Contains(cfg.UserDN, "{user}") && !strings.Contains(cfg.UserDN, "{address}") {
 		return nil, fmt.Errorf("ldap: UserDN %q has neither {user} nor {address}", cfg.UserDN)

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -15,6 +14,8 @@ import (
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
+
+	"github.com/pematangsiantar/webmail/internal/endpoint"
 )
 
 // The Zimbra driver speaks the SOAP API of zm-mailbox (releases 8.7 to
@@ -81,18 +82,10 @@ func (c ZimbraConfig) Validate() error {
 	if u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 		return fmt.Errorf("zimbra: invalid SOAP URL %q: want https://host/service/soap", c.URL)
 	}
-	if u.Scheme == "http" && !driverLoopbackHost(u.Hostname()) {
+	if u.Scheme == "http" && !endpoint.IsLoopback(u.Hostname()) {
 		return fmt.Errorf("zimbra: SOAP URL %q: http sends passwords in clear; use https (http is allowed only toward a loopback address)", c.URL)
 	}
 	return nil
-}
-
-func driverLoopbackHost(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // Zimbra changes passwords with Zimbra's SOAP ChangePasswordRequest. It is
