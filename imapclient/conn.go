@@ -12,12 +12,12 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
-	"github.com/emersion/go-message/charset"
 )
 
 // wordDecoder decodes RFC 2047 words in any charset go-message knows, so
-// windows-1252 or ISO-8859-x subjects from Dovecot come out readable.
-var wordDecoder = &mime.WordDecoder{CharsetReader: charset.Reader}
+// windows-1252 or ISO-8859-x subjects from Dovecot come out readable (and
+// words in an unknown charset as their bytes: see charsetReader).
+var wordDecoder = &mime.WordDecoder{CharsetReader: charsetReader}
 
 // conn is one logged-in IMAP connection. It is not safe for concurrent use:
 // the cache hands it to one request at a time.

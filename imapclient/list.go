@@ -161,7 +161,7 @@ func (c *conn) dateOrder() ([]imap.UID, error) {
 func summarize(m *imapclient.FetchMessageBuffer) MessageSummary {
 	s := MessageSummary{UID: uint32(m.UID), Size: m.RFC822Size, Date: m.InternalDate}
 	if env := m.Envelope; env != nil {
-		s.Subject = env.Subject
+		s.Subject = headerText(env.Subject)
 		s.From = addresses(env.From)
 		s.To = addresses(env.To)
 		if !env.Date.IsZero() {
@@ -201,7 +201,7 @@ func addresses(in []imap.Address) []Address {
 		if a.Host == "" {
 			email = a.Mailbox
 		}
-		out = append(out, Address{Name: strings.TrimSpace(a.Name), Email: email})
+		out = append(out, Address{Name: headerText(strings.TrimSpace(a.Name)), Email: email})
 	}
 	return out
 }

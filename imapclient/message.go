@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
-	"mime/quotedprintable"
 	"regexp"
 	"strings"
 
@@ -49,7 +48,7 @@ func (c *conn) message(folder string, uid uint32) (*Message, error) {
 	m := &Message{Folder: folder, UID: uid, Size: b.RFC822Size, Date: b.InternalDate,
 		References: messageIDs(string(b.FindBodySection(refs)))}
 	if env := b.Envelope; env != nil {
-		m.Subject, m.MessageID, m.InReplyTo = env.Subject, env.MessageID, env.InReplyTo
+		m.Subject, m.MessageID, m.InReplyTo = headerText(env.Subject), env.MessageID, env.InReplyTo
 		m.From, m.Sender, m.ReplyTo = addresses(env.From), addresses(env.Sender), addresses(env.ReplyTo)
 		m.To, m.Cc, m.Bcc = addresses(env.To), addresses(env.Cc), addresses(env.Bcc)
 		if !env.Date.IsZero() {
@@ -59,9 +58,9 @@ func (c *conn) message(folder string, uid uint32) (*Message, error) {
 	m.Seen, m.Flagged, m.Answered, m.Draft = flagBits(b.Flags)
 	m.Attachments = attachments(b.BodyStructure)
 
-	textPart, htmlPart := bodyParts(b.BodyStructure)
+	textPart, htmlPart, calPart := bodyParts(b.BodyStructure)
 	var sections []*imap.FetchItemBodySection
-	for _, p := range []*textBody{textPart, htmlPart} {
+	for _, p := range []*textBody{textPart, htmlPart, calPart} {
 		if p != nil {
 			p.section = &imap.FetchItemBodySection{Part: p.path, Peek: true,
 				Partial: &imap.SectionPartial{Offset: 0, Size: maxTextPart}}
@@ -81,6 +80,9 @@ func (c *conn) message(folder string, uid uint32) (*Message, error) {
 		}
 		if htmlPart != nil {
 			m.HTML = htmlPart.decode(bodies[0].FindBodySection(htmlPart.section), &m.Problems)
+		}
+		if calPart != nil {
+			m.Calendar = parseEvent(calPart.decode(bodies[0].FindBodySection(calPart.section), &m.Problems))
 		}
 	}
 	if !m.Seen {
@@ -112,12 +114,15 @@ type textBody struct {
 	path     []int
 	encoding string
 	charset  string
-	section  *imap.FetchItemBodySection
+	// flowed is format=flowed (RFC 3676), delSp its DelSp=yes.
+	flowed, delSp bool
+	section       *imap.FetchItemBodySection
 }
 
-// bodyParts picks the text/plain and text/html bodies of a message: the
-// first of each that is not an attachment, not inside an attached message.
-func bodyParts(bs imap.BodyStructure) (text, html *textBody) {
+// bodyParts picks the text/plain, text/html and text/calendar bodies of a
+// message: the first of each that is not an attachment, not inside an
+// attached message.
+func bodyParts(bs imap.BodyStructure) (text, html, cal *textBody) {
 	bs.Walk(func(path []int, part imap.BodyStructure) bool {
 		single, ok := part.(*imap.BodyStructureSinglePart)
 		if !ok {
@@ -127,7 +132,9 @@ func bodyParts(bs imap.BodyStructure) (text, html *textBody) {
 			return false
 		}
 		tb := &textBody{path: append([]int(nil), path...), encoding: strings.ToLower(single.Encoding),
-			charset: strings.ToLower(param(single.Params, "charset"))}
+			charset: strings.ToLower(param(single.Params, "charset")),
+			flowed:  strings.EqualFold(param(single.Params, "format"), "flowed"),
+			delSp:   strings.EqualFold(param(single.Params, "delsp"), "yes")}
 		switch single.MediaType() {
 		case "text/plain":
 			if text == nil {
@@ -137,10 +144,14 @@ func bodyParts(bs imap.BodyStructure) (text, html *textBody) {
 			if html == nil {
 				html = tb
 			}
+		case "text/calendar":
+			if cal == nil {
+				cal = tb
+			}
 		}
 		return false
 	})
-	return text, html
+	return text, html, cal
 }
 
 // isAttachment reports whether a part is meant to be downloaded rather
@@ -202,37 +213,51 @@ func attachments(bs imap.BodyStructure) []Attachment {
 // decode removes the transfer encoding and converts to UTF-8. What cannot
 // be decoded is returned as it is, with a note.
 func (t *textBody) decode(raw []byte, problems *[]string) string {
-	var r io.Reader = bytes.NewReader(raw)
+	var decoded []byte
 	switch t.encoding {
 	case "", "7bit", "8bit", "binary":
+		decoded = raw
 	case "base64":
-		r = base64.NewDecoder(base64.StdEncoding, &base64Cleaner{r: r})
+		var err error
+		decoded, err = io.ReadAll(base64.NewDecoder(base64.StdEncoding, &base64Cleaner{r: bytes.NewReader(raw)}))
+		if err != nil {
+			// What was decoded before the damage is kept.
+			*problems = append(*problems, fmt.Sprintf("part %s: %v", partPath(t.path), err))
+		}
 	case "quoted-printable":
-		r = quotedprintable.NewReader(r)
+		var bad bool
+		if decoded, bad = decodeQP(raw); bad {
+			*problems = append(*problems, fmt.Sprintf("part %s: malformed quoted-printable", partPath(t.path)))
+		}
 	default:
+		// Shown as it came, which is still better than nothing.
+		decoded = raw
 		*problems = append(*problems, "unknown transfer encoding "+t.encoding)
-	}
-	decoded, err := io.ReadAll(r)
-	if err != nil {
-		*problems = append(*problems, fmt.Sprintf("part %s: %v", partPath(t.path), err))
 	}
 	if len(raw) >= maxTextPart {
 		*problems = append(*problems, "body truncated")
 	}
-	return toUTF8(decoded, t.charset, problems)
+	text := toUTF8(decoded, t.charset, problems)
+	if t.flowed {
+		text = unflow(text, t.delSp)
+	}
+	return text
 }
 
 // toUTF8 converts text in the named charset to UTF-8, leaving it as is
 // (with a note) when the charset is unknown.
 func toUTF8(b []byte, cs string, problems *[]string) string {
 	switch cs {
-	case "", "utf-8", "utf8", "us-ascii", "ascii":
+	case "", "us-ascii", "ascii":
+		// Unlabelled (or mislabelled) 8-bit text: UTF-8 or Windows-1252.
+		return legacyText(b)
+	case "utf-8", "utf8":
 		return strings.ToValidUTF8(string(b), "\uFFFD")
 	}
 	r, err := charset.Reader(cs, bytes.NewReader(b))
 	if err != nil {
 		*problems = append(*problems, "unknown charset "+cs)
-		return strings.ToValidUTF8(string(b), "\uFFFD")
+		return legacyText(b)
 	}
 	out, err := io.ReadAll(r)
 	if err != nil {

@@ -100,5 +100,5 @@ func partFilename(p *imap.BodyStructureSinglePart) string {
 			name = dec
 		}
 	}
-	return name
+	return headerText(name)
 }

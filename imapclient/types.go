@@ -104,6 +104,8 @@ type Message struct {
 	HTML string
 	// Attachments lists the downloadable parts, inline images included.
 	Attachments []Attachment
+	// Calendar is the invitation of a text/calendar part, nil when none.
+	Calendar *Event
 	// Problems lists what could not be decoded (bad charset, bad encoding,
 	// unreadable part); what could be read is still in Text/HTML.
 	Problems []string

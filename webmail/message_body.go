@@ -17,8 +17,9 @@ import (
 
 // cspBody is the policy of the message body frame: no script at all, the
 // mail's own inline styles, and images only from data: URIs (the
-// message's own cid: images, inlined) or this app; remote images are
-// removed by the sanitizer and would be refused here anyway. The sandbox
+// message's own cid: images, inlined) or this app (the image proxy, when
+// the user asked for remote images); remote images are otherwise removed
+// by the sanitizer and would be refused here anyway. The sandbox
 // directive also applies when the URL is opened outside the frame.
 const cspBody = "default-src 'none'; style-src 'unsafe-inline'; img-src data: 'self'; " +
 	"base-uri 'none'; form-action 'none'; frame-ancestors 'self'; sandbox allow-popups allow-popups-to-escape-sandbox"
@@ -58,12 +59,18 @@ func (a *app) messageBody(c echo.Context) error {
 		body = "<pre>" + html.EscapeString(msg.Text) + "</pre>"
 	}
 	inline := a.inlineImages(ctx, sess, msg)
+	// images=1: the user asked for the remote images, loaded through the
+	// image proxy (same origin, so img-src 'self' allows them).
+	var remote func(string) string
+	if c.QueryParam("images") == "1" {
+		remote = a.remoteImages(sessionOf(c))
+	}
 	h := c.Response().Header()
 	h.Set("Content-Security-Policy", cspBody)
 	h.Set("X-Frame-Options", "SAMEORIGIN")
 	return a.render(c, http.StatusOK, viewMessageBody, &messageBodyPage{
 		Lang: langOf(c),
-		Body: a.policy.Sanitize(body, inline).HTML,
+		Body: a.policy.SanitizeRemote(body, inline, remote).HTML,
 	})
 }
 

@@ -27,13 +27,17 @@ type messageShowPage struct {
 	BodyURL string
 	Text    []textSegment
 	Empty   bool
-	// RemoteBlocked is set when images from other hosts were removed.
+	// RemoteBlocked is set when images from other hosts were removed;
+	// ShowImagesURL is this view with them loaded through the proxy.
 	RemoteBlocked bool
+	ShowImagesURL string
 	// Problems is set when part of the message could not be decoded.
 	Problems    bool
 	Attachments []attachmentLink
 	// Balas, Balas ke Semua, Teruskan.
 	ReplyURL, ReplyAllURL, ForwardURL string
+	// Invitation, plain-text switch, source, .eml and print links.
+	messageExtras
 }
 
 // textSegment is a piece of a plain-text body: text, or a link.
@@ -90,16 +94,27 @@ func (a *app) messageShow(c echo.Context) error {
 	p.Date = f.LongDate(msg.Date)
 	p.Flagged = msg.Flagged
 	p.Problems = len(msg.Problems) > 0
+	p.messageExtras = a.messageExtras(c, msg, folder, uid)
 	p.BackURL = folderURL(folder, pageParam(c))
 	p.ReplyURL = answerURL("reply", folder, uid)
 	p.ReplyAllURL = answerURL("replyall", folder, uid)
 	p.ForwardURL = answerURL("forward", folder, uid)
 	switch {
-	case msg.HTML != "":
+	case msg.HTML != "" && !wantText(c, msg):
 		p.BodyURL = partURL("/mail/body", folder, uid, "")
 		// Sanitized here too, only to know whether to show the note
 		// about blocked images; the frame sanitizes for display.
 		p.RemoteBlocked = a.policy.Sanitize(msg.HTML, nil).RemoteBlocked > 0
+		if p.RemoteBlocked {
+			if c.QueryParam("images") == "1" {
+				p.BodyURL += "&images=1"
+				p.RemoteBlocked = false
+			} else {
+				q := c.Request().URL.Query()
+				q.Set("images", "1")
+				p.ShowImagesURL = "/mail/message?" + q.Encode()
+			}
+		}
 	case msg.Text != "":
 		p.Text = linkify(msg.Text)
 	default:

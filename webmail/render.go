@@ -19,6 +19,8 @@ const (
 	viewCompose     = "compose.html"
 	viewError       = "error.html"
 	viewPassword    = "password.html"
+	// viewMessagePrint is the print view: the layout without the shell.
+	viewMessagePrint = "message_print.html"
 	// viewMessageBody is a document of its own, shown in the sandboxed
 	// frame of the reading view.
 	viewMessageBody = "message_body.html"
@@ -34,7 +36,7 @@ type views struct {
 func loadViews(as *assets) (*views, error) {
 	funcs := template.FuncMap{"static": as.URL, "uid": uidString}
 	vs := &views{pages: map[string]*template.Template{}}
-	for _, p := range []string{viewLogin, viewMessageList, viewMessageShow, viewCompose, viewError, viewPassword} {
+	for _, p := range []string{viewLogin, viewMessageList, viewMessageShow, viewCompose, viewError, viewPassword, viewMessagePrint} {
 		t, err := template.New(p).Funcs(funcs).ParseFS(templates.FS, "layout.html", "shell.html", p)
 		if err != nil {
 			return nil, fmt.Errorf("templates: %w", err)

@@ -47,10 +47,18 @@ func (a *app) routes(e *echo.Echo) {
 	// Signed in.
 	e.GET("/", a.homeRedirect, a.requireAuth)
 	mail := e.Group("/mail", a.requireAuth)
-	mail.GET("", a.messageList)         // ?folder=INBOX&page=N
-	mail.GET("/message", a.messageShow) // ?folder=X&uid=N
-	mail.GET("/body", a.messageBody)    // ?folder=X&uid=N, framed by /mail/message
-	mail.GET("/part", a.partDownload)   // ?folder=X&uid=N&part=P
+	mail.GET("", a.messageList)          // ?folder=INBOX&page=N
+	mail.GET("/message", a.messageShow)  // ?folder=X&uid=N
+	mail.GET("/body", a.messageBody)     // ?folder=X&uid=N, framed by /mail/message
+	mail.GET("/part", a.partDownload)    // ?folder=X&uid=N&part=P
+	mail.GET("/source", a.messageSource) // ?folder=X&uid=N: the raw message as text
+	mail.GET("/eml", a.messageEML)       // ?folder=X&uid=N: the raw message as a download
+	mail.GET("/print", a.messagePrint)   // ?folder=X&uid=N: the print view
+	// Remote images of a message, on request (?u=URL&e=&k=&s=, signed by
+	// /mail/body?images=1). The sandboxed body frame's requests carry no
+	// cookie: those are judged by the session-bound signature alone; with
+	// a cookie, requireAuth applies (see image_proxy.go).
+	e.GET(imageProxyPath, newImageProxy(a.cfg).serve, a.imageAuth)
 
 	// Writing: GET prefills (?to=&cc=&bcc=&subject=&body= or uri=mailto:…,
 	// ?draft=UID, ?reply=UID&folder=F, ?replyall=, ?forward=); POST is

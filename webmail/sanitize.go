@@ -79,6 +79,13 @@ type sanitized struct {
 // Sanitize cleans body. inline maps Content-IDs to data: URIs of the
 // message's own images, for cid: references; other cid: images are dropped.
 func (s *sanitizer) Sanitize(body string, inline map[string]string) sanitized {
+	return s.SanitizeRemote(body, inline, nil)
+}
+
+// SanitizeRemote is Sanitize that, when proxy is not nil, keeps remote
+// (http, https) images, their source replaced by proxy(source), the image
+// proxy's URL; a source proxy returns "" for is removed as before.
+func (s *sanitizer) SanitizeRemote(body string, inline map[string]string, proxy func(string) string) sanitized {
 	clean := s.policy.Sanitize(body)
 	var out bytes.Buffer
 	out.Grow(len(clean))
@@ -103,7 +110,7 @@ func (s *sanitizer) Sanitize(body string, inline map[string]string) sanitized {
 			tok.Attr = fixLink(tok.Attr)
 		case "img":
 			var removed bool
-			tok.Attr, removed = fixImage(tok.Attr, inline)
+			tok.Attr, removed = fixImage(tok.Attr, inline, proxy)
 			if removed {
 				blocked++
 			}
@@ -141,9 +148,9 @@ func fixLink(attrs []html.Attribute) []html.Attribute {
 
 // fixImage keeps data: images, turns cid: images into the inline data URI
 // given for them and removes every other source, reporting whether a remote
-// (http, https) image was removed. Remote images stay blocked until a later
-// version loads them through a proxy at the user's request.
-func fixImage(attrs []html.Attribute, inline map[string]string) ([]html.Attribute, bool) {
+// (http, https) image was removed. Remote images stay blocked unless the
+// user asked to see them: then proxy gives their image proxy URL.
+func fixImage(attrs []html.Attribute, inline map[string]string, proxy func(string) string) ([]html.Attribute, bool) {
 	out := attrs[:0]
 	remote := false
 	for _, a := range attrs {
@@ -155,12 +162,19 @@ func fixImage(attrs []html.Attribute, inline map[string]string) ([]html.Attribut
 			lv := strings.ToLower(v)
 			switch {
 			case strings.HasPrefix(lv, "data:image/"):
+				// Raster types only (safeImageType): never SVG, which
+				// bluemonday's AllowDataURIImages lets through.
+				if mt, _, _ := strings.Cut(lv[len("data:"):], ";"); !safeImageType(mt) {
+					continue
+				}
 			case strings.HasPrefix(lv, "cid:"):
 				uri, ok := inline[cidKey(v[4:])]
 				if !ok {
 					continue
 				}
 				a.Val = uri
+			case proxy != nil && (strings.HasPrefix(lv, "http:") || strings.HasPrefix(lv, "https:")) && proxy(v) != "":
+				a.Val = proxy(v)
 			default:
 				remote = remote || strings.HasPrefix(lv, "http:") || strings.HasPrefix(lv, "https:") || strings.HasPrefix(lv, "//")
 				continue
