@@ -144,9 +144,10 @@ func (c *conn) close() {
 	c.client.Close()
 }
 
-// caps returns the server's capabilities after login.
+// caps returns the server's capabilities after login, less those the
+// configuration says to ignore (see capsWithout).
 func (c *conn) caps() imap.CapSet {
-	return c.client.Caps()
+	return capsWithout(c.client.Caps(), c.cfg.IgnoreCaps)
 }
 
 // selectFolder selects a mailbox read-write unless it already is selected.

@@ -57,6 +57,10 @@ type Config struct {
 	// password must be changed (Zimbra: "[ALERT] password must be changed").
 	// Nil uses DefaultMustChangePattern.
 	MustChangePattern *regexp.Regexp
+	// IgnoreCaps lists capabilities (such as "MOVE" or "UIDPLUS") to act
+	// as if the server lacked: a workaround for a server whose extension
+	// misbehaves, and how tests run the fallbacks Zimbra needs.
+	IgnoreCaps []string
 }
 
 // DefaultMustChangePattern matches Zimbra's refusal of a login whose

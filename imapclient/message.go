@@ -25,7 +25,7 @@ func (s *Session) Message(ctx context.Context, folder string, uid uint32) (*Mess
 		m, err = c.message(folder, uid)
 		return err
 	})
-	return m, err
+	return m, unreadable(err)
 }
 
 func (c *conn) message(folder string, uid uint32) (*Message, error) {
@@ -39,7 +39,7 @@ func (c *conn) message(folder string, uid uint32) (*Message, error) {
 		BodySection:   []*imap.FetchItemBodySection{refs},
 	}).Collect()
 	if err != nil {
-		return nil, c.wrap(err, "fetch message")
+		return nil, c.fetchErr(err, "fetch message")
 	}
 	if len(bufs) == 0 || bufs[0].BodyStructure == nil {
 		return nil, fmt.Errorf("uid %d in %q: %w", uid, folder, ErrNoSuchMessage)
@@ -47,43 +47,10 @@ func (c *conn) message(folder string, uid uint32) (*Message, error) {
 	b := bufs[0]
 	m := &Message{Folder: folder, UID: uid, Size: b.RFC822Size, Date: b.InternalDate,
 		References: messageIDs(string(b.FindBodySection(refs)))}
-	if env := b.Envelope; env != nil {
-		m.Subject, m.MessageID, m.InReplyTo = headerText(env.Subject), env.MessageID, env.InReplyTo
-		m.From, m.Sender, m.ReplyTo = addresses(env.From), addresses(env.Sender), addresses(env.ReplyTo)
-		m.To, m.Cc, m.Bcc = addresses(env.To), addresses(env.Cc), addresses(env.Bcc)
-		if !env.Date.IsZero() {
-			m.Date = env.Date
-		}
-	}
+	setEnvelope(m, b.Envelope)
 	m.Seen, m.Flagged, m.Answered, m.Draft = flagBits(b.Flags)
-	m.Attachments = attachments(b.BodyStructure)
-
-	textPart, htmlPart, calPart := bodyParts(b.BodyStructure)
-	var sections []*imap.FetchItemBodySection
-	for _, p := range []*textBody{textPart, htmlPart, calPart} {
-		if p != nil {
-			p.section = &imap.FetchItemBodySection{Part: p.path, Peek: true,
-				Partial: &imap.SectionPartial{Offset: 0, Size: maxTextPart}}
-			sections = append(sections, p.section)
-		}
-	}
-	if len(sections) > 0 {
-		bodies, err := c.client.Fetch(imap.UIDSetNum(imap.UID(uid)), &imap.FetchOptions{UID: true, BodySection: sections}).Collect()
-		if err != nil {
-			return nil, c.wrap(err, "fetch body")
-		}
-		if len(bodies) == 0 {
-			return nil, fmt.Errorf("uid %d in %q: %w", uid, folder, ErrNoSuchMessage)
-		}
-		if textPart != nil {
-			m.Text = textPart.decode(bodies[0].FindBodySection(textPart.section), &m.Problems)
-		}
-		if htmlPart != nil {
-			m.HTML = htmlPart.decode(bodies[0].FindBodySection(htmlPart.section), &m.Problems)
-		}
-		if calPart != nil {
-			m.Calendar = parseEvent(calPart.decode(bodies[0].FindBodySection(calPart.section), &m.Problems))
-		}
+	if err := c.fill(uid, m, b.BodyStructure, nil); err != nil {
+		return nil, err
 	}
 	if !m.Seen {
 		err := c.client.Store(imap.UIDSetNum(imap.UID(uid)), &imap.StoreFlags{
@@ -94,6 +61,68 @@ func (c *conn) message(folder string, uid uint32) (*Message, error) {
 		}
 	}
 	return m, nil
+}
+
+// fill sets the attachments and the text, HTML and calendar bodies of m
+// from the body structure bs, which is at section prefix (nil for a whole
+// message, the part's path for an attached message). One FETCH gets the
+// text sections and the MIME headers of attachments whose names the
+// server's BODYSTRUCTURE lacks.
+func (c *conn) fill(uid uint32, m *Message, bs imap.BodyStructure, prefix []int) error {
+	bodies := bodyParts(bs)
+	var singles []*imap.BodyStructureSinglePart
+	m.Attachments, singles = attachmentsOf(bs, bodies.demoted, prefix)
+
+	var sections []*imap.FetchItemBodySection
+	for _, p := range []*textBody{bodies.text, bodies.html, bodies.cal} {
+		if p != nil {
+			p.path = append(append([]int(nil), prefix...), p.path...)
+			p.section = &imap.FetchItemBodySection{Part: p.path, Peek: true,
+				Partial: &imap.SectionPartial{Offset: 0, Size: maxTextPart}}
+			sections = append(sections, p.section)
+		}
+	}
+	mimeHeaders := map[int]*imap.FetchItemBodySection{}
+	for i, at := range m.Attachments {
+		if needsMIMEHeader(i, at, singles[i]) {
+			path, err := parsePartPath(at.Part)
+			if err != nil {
+				continue
+			}
+			sec := &imap.FetchItemBodySection{Part: path, Specifier: imap.PartSpecifierMIME, Peek: true}
+			mimeHeaders[i] = sec
+			sections = append(sections, sec)
+		}
+	}
+	if len(sections) == 0 {
+		return nil
+	}
+	if testHookBodyFetch != nil {
+		testHookBodyFetch(c)
+	}
+	bufs, err := c.client.Fetch(imap.UIDSetNum(imap.UID(uid)), &imap.FetchOptions{UID: true, BodySection: sections}).Collect()
+	if err != nil {
+		return c.fetchErr(err, "fetch body")
+	}
+	if len(bufs) == 0 {
+		return fmt.Errorf("uid %d in %q: %w", uid, m.Folder, ErrNoSuchMessage)
+	}
+	got := bufs[0]
+	if p := bodies.text; p != nil {
+		m.Text = p.decode(got.FindBodySection(p.section), &m.Problems)
+	}
+	if p := bodies.html; p != nil {
+		m.HTML = p.decode(got.FindBodySection(p.section), &m.Problems)
+	}
+	if p := bodies.cal; p != nil {
+		m.Calendar = parseEvent(p.decode(got.FindBodySection(p.section), &m.Problems))
+	}
+	for i, sec := range mimeHeaders {
+		if name := mimeHeaderFilename(got.FindBodySection(sec)); name != "" && !strings.ContainsRune(name, '\uFFFD') {
+			m.Attachments[i].Filename = name
+		}
+	}
+	return nil
 }
 
 // messageIDRe matches one msg-id (RFC 5322 section 3.6.4).
@@ -119,10 +148,21 @@ type textBody struct {
 	section       *imap.FetchItemBodySection
 }
 
+// bodies are the parts of a message chosen for display.
+type bodies struct {
+	text, html, cal *textBody
+	// demoted are the paths ("1.2") of named text parts that are not
+	// the message's body: attachments, although their type is text.
+	demoted map[string]bool
+}
+
 // bodyParts picks the text/plain, text/html and text/calendar bodies of a
 // message: the first of each that is not an attachment, not inside an
-// attached message.
-func bodyParts(bs imap.BodyStructure) (text, html, cal *textBody) {
+// attached message. A text/plain or text/html part with a file name is an
+// attachment unless it is the first displayable part (a named HTML part
+// after the text of a multipart/mixed is a file sent along, not the body).
+func bodyParts(bs imap.BodyStructure) bodies {
+	var b bodies
 	bs.Walk(func(path []int, part imap.BodyStructure) bool {
 		single, ok := part.(*imap.BodyStructureSinglePart)
 		if !ok {
@@ -135,23 +175,31 @@ func bodyParts(bs imap.BodyStructure) (text, html, cal *textBody) {
 			charset: strings.ToLower(param(single.Params, "charset")),
 			flowed:  strings.EqualFold(param(single.Params, "format"), "flowed"),
 			delSp:   strings.EqualFold(param(single.Params, "delsp"), "yes")}
-		switch single.MediaType() {
+		mt := single.MediaType()
+		if (mt == "text/plain" || mt == "text/html") && (b.text != nil || b.html != nil) && partFilename(single) != "" {
+			if b.demoted == nil {
+				b.demoted = map[string]bool{}
+			}
+			b.demoted[partPath(path)] = true
+			return false
+		}
+		switch mt {
 		case "text/plain":
-			if text == nil {
-				text = tb
+			if b.text == nil {
+				b.text = tb
 			}
 		case "text/html":
-			if html == nil {
-				html = tb
+			if b.html == nil {
+				b.html = tb
 			}
 		case "text/calendar":
-			if cal == nil {
-				cal = tb
+			if b.cal == nil {
+				b.cal = tb
 			}
 		}
 		return false
 	})
-	return text, html, cal
+	return b
 }
 
 // isAttachment reports whether a part is meant to be downloaded rather
@@ -177,37 +225,47 @@ func isInline(p *imap.BodyStructureSinglePart) bool {
 	return d != nil && strings.EqualFold(d.Value, "inline")
 }
 
-// attachments lists the downloadable parts; an attached message is one
-// attachment, not opened up.
+// attachments lists the downloadable parts of a message; an attached
+// message is one attachment, not opened up.
 func attachments(bs imap.BodyStructure) []Attachment {
+	out, _ := attachmentsOf(bs, bodyParts(bs).demoted, nil)
+	return out
+}
+
+// attachmentsOf lists the downloadable parts of the body structure bs at
+// section prefix, with the body structure of each; demoted are named text
+// parts that are attachments too (bodyParts).
+func attachmentsOf(bs imap.BodyStructure, demoted map[string]bool, prefix []int) ([]Attachment, []*imap.BodyStructureSinglePart) {
 	var out []Attachment
+	var singles []*imap.BodyStructureSinglePart
 	bs.Walk(func(path []int, part imap.BodyStructure) bool {
 		single, ok := part.(*imap.BodyStructureSinglePart)
 		if !ok {
 			return true
 		}
-		if !isAttachment(single) {
+		if !isAttachment(single) && !demoted[partPath(path)] {
 			return false
 		}
 		name := partFilename(single)
 		if name == "" && single.MessageRFC822 != nil {
 			if env := single.MessageRFC822.Envelope; env != nil && env.Subject != "" {
-				name = env.Subject + ".eml"
+				name = headerText(env.Subject) + ".eml"
 			} else {
 				name = "message.eml"
 			}
 		}
 		out = append(out, Attachment{
-			Part:        partPath(path),
+			Part:        partPath(append(append([]int(nil), prefix...), path...)),
 			Filename:    name,
 			ContentType: single.MediaType(),
 			ContentID:   strings.Trim(single.ID, "<> "),
 			Size:        int64(single.Size),
 			Inline:      isInline(single),
 		})
+		singles = append(singles, single)
 		return false
 	})
-	return out
+	return out, singles
 }
 
 // decode removes the transfer encoding and converts to UTF-8. What cannot

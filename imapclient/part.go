@@ -41,20 +41,32 @@ func (c *conn) part(folder string, uid uint32, section string, fn func(PartInfo,
 	if len(bufs) == 0 || bufs[0].BodyStructure == nil {
 		return fmt.Errorf("uid %d in %q: %w", uid, folder, ErrNoSuchMessage)
 	}
-	single := findPart(bufs[0].BodyStructure, path)
+	single, _ := lookupPart(bufs[0].BodyStructure, path).(*imap.BodyStructureSinglePart)
 	if single == nil {
 		return fmt.Errorf("uid %d part %s: %w", uid, section, ErrNoSuchMessage)
 	}
 	info := PartInfo{Filename: partFilename(single), ContentType: single.MediaType(), Size: int64(single.Size)}
 
 	item := &imap.FetchItemBodySection{Part: path, Peek: true}
-	cmd := c.client.Fetch(imap.UIDSetNum(imap.UID(uid)), &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{item}})
+	items := []*imap.FetchItemBodySection{item}
+	if single.MessageRFC822 == nil {
+		// The part's own header first, for its name (see needsMIMEHeader).
+		items = []*imap.FetchItemBodySection{{Part: path, Specifier: imap.PartSpecifierMIME, Peek: true}, item}
+	}
+	cmd := c.client.Fetch(imap.UIDSetNum(imap.UID(uid)), &imap.FetchOptions{UID: true, BodySection: items})
 	defer cmd.Close()
 	var called bool
 	for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
 		for it := msg.Next(); it != nil; it = msg.Next() {
 			body, ok := it.(imapclient.FetchItemDataBodySection)
 			if !ok || body.Literal == nil {
+				continue
+			}
+			if body.Section != nil && body.Section.Specifier == imap.PartSpecifierMIME {
+				hdr, _ := io.ReadAll(io.LimitReader(body.Literal, 64<<10))
+				if name := mimeHeaderFilename(hdr); name != "" && !called {
+					info.Filename = name
+				}
 				continue
 			}
 			called = true
@@ -86,22 +98,6 @@ func decodeTransfer(r io.Reader, encoding string) io.Reader {
 		return quotedprintable.NewReader(r)
 	}
 	return r
-}
-
-// findPart returns the single part at path, or nil.
-func findPart(bs imap.BodyStructure, path []int) *imap.BodyStructureSinglePart {
-	var found *imap.BodyStructureSinglePart
-	want := partPath(path)
-	bs.Walk(func(p []int, part imap.BodyStructure) bool {
-		if found != nil {
-			return false
-		}
-		if single, ok := part.(*imap.BodyStructureSinglePart); ok && partPath(p) == want {
-			found = single
-		}
-		return true
-	})
-	return found
 }
 
 // parsePartPath parses "1.2.3" into section numbers.

@@ -57,15 +57,26 @@ type MessageSummary struct {
 	Answered       bool
 	Draft          bool
 	HasAttachments bool
+	// Folder is the message's folder; set in search results, where it
+	// may differ from the page's (a search of all folders).
+	Folder string
 }
 
-// Page is one page of a folder's message list, newest first.
+// Page is one page of a folder's message list (newest first by default)
+// or of search results.
 type Page struct {
 	Folder   string
 	Messages []MessageSummary
-	Total    int // messages in the folder
+	Total    int // messages in the folder (or matching the search)
 	Page     int // 1-based
 	PerPage  int
+	// Order is the order the page is in: the one asked for, or the date
+	// when the server cannot sort by the key asked for (SortFallback).
+	Order        Order
+	SortFallback bool
+	// Truncated is set when a search of all folders found more than it
+	// shows (MaxAllFoldersResults, MaxSearchFolders).
+	Truncated bool
 }
 
 // Pages returns the number of pages of the folder (at least 1).
@@ -109,6 +120,11 @@ type Message struct {
 	// Problems lists what could not be decoded (bad charset, bad encoding,
 	// unreadable part); what could be read is still in Text/HTML.
 	Problems []string
+	// Part is the section of an attached message (message/rfc822) opened
+	// by Session.AttachedMessage, "" for a message of the folder;
+	// ParentSubject is then the subject of the message it is attached to.
+	Part          string
+	ParentSubject string
 }
 
 // Attachment describes one part of a message that can be downloaded.

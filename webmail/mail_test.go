@@ -99,7 +99,7 @@ func TestMessageListColumns(t *testing.T) {
 		`alt="ada lampiran"`,
 		`<span class="flag" aria-hidden="true">⚑</span><span class="visually-hidden">ditandai</span>`,
 		`<td class="c-size">24 KB</td>`,
-		`>Pengirim</th>`,
+		`>Pengirim</a>`,
 	)
 	// Newest first.
 	if strings.Index(p.Body, "Surat hari ini") > strings.Index(p.Body, "Surat lama") {
@@ -107,7 +107,7 @@ func TestMessageListColumns(t *testing.T) {
 	}
 	// Sent shows the recipient.
 	p = b.get("/mail?folder=Sent")
-	p.mustContain(t, `>Penerima</th>`, ">Kepala Dinas</td>", "<title>Terkirim · Webmail Pematangsiantar</title>")
+	p.mustContain(t, `>Penerima</a>`, ">Kepala Dinas</td>", "<title>Terkirim · Webmail Pematangsiantar</title>")
 	p.mustNotContain(t, ">"+acctTU.Address+"</td>")
 	// Month names in English.
 	b.get("/mail?lang=en")

@@ -46,10 +46,14 @@ func (a *app) messageBody(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	part := c.QueryParam("part")
+	if part != "" && !validPart(part) {
+		return errNoMessage
+	}
 	ctx, cancel := imapContext(c)
 	defer cancel()
 	sess := a.imap.Session(sessionOf(c).credentials())
-	msg, err := sess.Message(ctx, folder, uid)
+	msg, err := openMessage(ctx, sess, folder, uid, part)
 	if err != nil {
 		return err
 	}

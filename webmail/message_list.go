@@ -3,6 +3,7 @@ package webmail
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -32,10 +33,17 @@ type messageListPage struct {
 	// Labels repeated on every row, translated once per page rather than
 	// once per row (a template function call per row is measurable).
 	LabelUnread, LabelFlagged, LabelAttachment, ClipURL string
+	// listExtras: sort links, the sort note and the search form
+	// (folder_sort.go, search_show.go).
+	listExtras
+	// Actions is the toolbar acting on the checked rows (nil: no
+	// checkboxes, as in search results spanning folders).
+	Actions *actionBar
 }
 
 // messageRow is one message of the list.
 type messageRow struct {
+	UID            uint32
 	URL            string
 	Who            string // sender, or recipients in Sent/Drafts
 	WhoFull        string // addresses, for the tooltip
@@ -48,27 +56,48 @@ type messageRow struct {
 	HasAttachments bool
 }
 
-// messageList shows one page of a folder, newest first.
+// messageList shows one page of a folder, newest first unless ?sort= and
+// ?order= say otherwise.
 func (a *app) messageList(c echo.Context) error {
-	folder, page := folderParam(c), pageParam(c)
+	folder, page, order := folderParam(c), pageParam(c), orderParam(c)
 	ctx, cancel := imapContext(c)
 	defer cancel()
 	sess := a.imap.Session(sessionOf(c).credentials())
-	folders, list, err := sess.ListWithFolders(ctx, folder, page, a.cfg.PerPage)
+	folders, list, err := sess.ListWithFoldersSorted(ctx, folder, order, page, a.cfg.PerPage)
 	if err != nil {
 		return err
 	}
 	if pages := list.Pages(); page > pages {
 		// A bookmark past the end (messages were deleted since).
-		return c.Redirect(http.StatusSeeOther, folderURL(folder, pages))
+		return c.Redirect(http.StatusSeeOther, sortedFolderURL(folder, order, pages))
 	}
-
-	lang := langOf(c)
-	f := a.formatter(lang)
 	p := &messageListPage{shellPage: a.shell(c, folders, folder, "page-list")}
-	role := folderRole(folders, folder)
+	pageURL := func(n int) string { return sortedFolderURL(folder, order, n) }
+	if err := a.listRows(c, p, folders, list, pageURL); err != nil {
+		return err
+	}
+	a.sortLinks(p, "/mail", url.Values{"folder": {folder}}, list)
+	a.listActions(c, p, folders, list)
+	f := a.formatter(langOf(c))
+	p.Title = p.Folder
+	for _, fo := range folders {
+		if fo.Name == folder && fo.Unread > 0 {
+			p.Title = p.T("list.title_unread", "Folder", p.Folder, "Unread", f.Number(int(fo.Unread)))
+		}
+	}
+	return a.render(c, http.StatusOK, viewMessageList, p)
+}
+
+// listRows fills the rows, range and pager of a list page (a folder or
+// search results); pageURL is the URL of another page of the same list.
+// Each row links to its message in the message's own folder.
+func (a *app) listRows(c echo.Context, p *messageListPage, folders []imapclient.Folder, list *imapclient.Page, pageURL func(int) string) error {
+	page := list.Page
+	f := a.formatter(langOf(c))
+	role := folderRole(folders, list.Folder)
 	p.ShowRecipient = role == imapclient.RoleSent || role == imapclient.RoleDrafts
 	p.LabelUnread, p.LabelFlagged, p.LabelAttachment = p.T("list.unread"), p.T("list.flagged"), p.T("list.attachment")
+	var err error
 	if p.ClipURL, err = a.assets.URL("clip.svg"); err != nil {
 		return err
 	}
@@ -81,11 +110,16 @@ func (a *app) messageList(c echo.Context) error {
 		if subject == "" {
 			subject = p.T("message.no_subject")
 		}
+		folder := list.Folder
+		if m.Folder != "" {
+			folder = m.Folder
+		}
 		u := messageURL(folder, m.UID, page)
-		if role == imapclient.RoleDrafts {
+		if folderRole(folders, folder) == imapclient.RoleDrafts {
 			u = draftURL(m.UID) // drafts open in the compose page
 		}
 		p.Rows = append(p.Rows, messageRow{
+			UID:            m.UID,
 			URL:            u,
 			Who:            who,
 			WhoFull:        whoFull,
@@ -99,21 +133,15 @@ func (a *app) messageList(c echo.Context) error {
 		})
 	}
 	if list.Total > 0 {
-		first := (page-1)*a.cfg.PerPage + 1
+		first := (page-1)*list.PerPage + 1
 		last := min(first+len(list.Messages)-1, list.Total)
 		p.Range = p.T("list.range", "First", f.Number(first), "Last", f.Number(last), "Total", f.Number(list.Total))
 	}
 	if page > 1 {
-		p.PrevURL = folderURL(folder, page-1)
+		p.PrevURL = pageURL(page - 1)
 	}
 	if page < list.Pages() {
-		p.NextURL = folderURL(folder, page+1)
+		p.NextURL = pageURL(page + 1)
 	}
-	p.Title = p.Folder
-	for _, fo := range folders {
-		if fo.Name == folder && fo.Unread > 0 {
-			p.Title = p.T("list.title_unread", "Folder", p.Folder, "Unread", f.Number(int(fo.Unread)))
-		}
-	}
-	return a.render(c, http.StatusOK, viewMessageList, p)
+	return nil
 }

@@ -1,6 +1,8 @@
 package webmail
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -38,6 +40,13 @@ type messageShowPage struct {
 	ReplyURL, ReplyAllURL, ForwardURL string
 	// Invitation, plain-text switch, source, .eml and print links.
 	messageExtras
+	// Actions is the toolbar for this message (nil for an attached one).
+	Actions *actionBar
+	// ParentSubject is set for an attached message (?part=P): the subject
+	// of the message it came in, which ParentURL opens.
+	ParentSubject, ParentURL string
+	// Unreadable is set when the server could not give the message.
+	Unreadable bool
 }
 
 // textSegment is a piece of a plain-text body: text, or a link.
@@ -52,6 +61,8 @@ type attachmentLink struct {
 	Type string
 	Size string
 	URL  string
+	// OpenURL reads an attached message (message/rfc822) in the app.
+	OpenURL string
 }
 
 // messageShow opens a message for reading (which marks it read).
@@ -61,12 +72,19 @@ func (a *app) messageShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	part := c.QueryParam("part")
+	if part != "" && !validPart(part) {
+		return errNoMessage
+	}
 	ctx, cancel := imapContext(c)
 	defer cancel()
 	sess := a.imap.Session(sessionOf(c).credentials())
 	// The message first: opening it marks it read, and the folder list
 	// then shows the new unread count.
-	msg, err := sess.Message(ctx, folder, uid)
+	msg, err := openMessage(ctx, sess, folder, uid, part)
+	if errors.Is(err, imapclient.ErrUnreadableMessage) {
+		return a.messageUnreadable(c, sess, folder, uid, part, err)
+	}
 	if err != nil {
 		return err
 	}
@@ -77,7 +95,7 @@ func (a *app) messageShow(c echo.Context) error {
 	if err := requireFolder(folders, folder); err != nil {
 		return err
 	}
-	if folderRole(folders, folder) == imapclient.RoleDrafts {
+	if part == "" && folderRole(folders, folder) == imapclient.RoleDrafts {
 		// A draft is opened to go on writing it.
 		return c.Redirect(http.StatusSeeOther, draftURL(uid))
 	}
@@ -96,12 +114,33 @@ func (a *app) messageShow(c echo.Context) error {
 	p.Problems = len(msg.Problems) > 0
 	p.messageExtras = a.messageExtras(c, msg, folder, uid)
 	p.BackURL = folderURL(folder, pageParam(c))
-	p.ReplyURL = answerURL("reply", folder, uid)
-	p.ReplyAllURL = answerURL("replyall", folder, uid)
-	p.ForwardURL = answerURL("forward", folder, uid)
+	if part == "" {
+		// Hapus, Spam, Arsipkan, …: back to the list afterwards.
+		p.Actions = a.newActionBar(p.Lang, folders, folder, p.BackURL, nil)
+		p.Actions.UID, p.Actions.Flagged = uid, msg.Flagged
+		p.ReplyURL = answerURL("reply", folder, uid)
+		p.ReplyAllURL = answerURL("replyall", folder, uid)
+		p.ForwardURL = answerURL("forward", folder, uid)
+	} else {
+		// An attached message: read here, answered or printed from the
+		// message it came in; its .eml is the part itself.
+		p.ParentSubject = msg.ParentSubject
+		if p.ParentSubject == "" {
+			p.ParentSubject = p.T("message.no_subject")
+		}
+		p.ParentURL = partURL("/mail/message", folder, uid, "")
+		p.PrintURL = ""
+		p.EMLURL = partURL("/mail/part", folder, uid, part)
+		if p.TextURL != "" {
+			p.TextURL = partURL("/mail/message", folder, uid, part) + "&view=text"
+		}
+		if p.HTMLURL != "" {
+			p.HTMLURL = partURL("/mail/message", folder, uid, part)
+		}
+	}
 	switch {
 	case msg.HTML != "" && !wantText(c, msg):
-		p.BodyURL = partURL("/mail/body", folder, uid, "")
+		p.BodyURL = partURL("/mail/body", folder, uid, part)
 		// Sanitized here too, only to know whether to show the note
 		// about blocked images; the frame sanitizes for display.
 		p.RemoteBlocked = a.policy.Sanitize(msg.HTML, nil).RemoteBlocked > 0
@@ -130,14 +169,56 @@ func (a *app) messageShow(c echo.Context) error {
 		if name == "" {
 			name = p.T("message.unnamed_part", "Part", at.Part)
 		}
-		p.Attachments = append(p.Attachments, attachmentLink{
+		link := attachmentLink{
 			Name: name,
 			Type: at.ContentType,
 			Size: f.Size(at.Size),
 			URL:  partURL("/mail/part", folder, uid, at.Part),
-		})
+		}
+		if at.ContentType == "message/rfc822" {
+			link.OpenURL = partURL("/mail/message", folder, uid, at.Part)
+		}
+		p.Attachments = append(p.Attachments, link)
 	}
 	return a.render(c, http.StatusOK, viewMessageShow, p)
+}
+
+// openMessage opens a message of the folder, or with part the message
+// attached to it as that part.
+func openMessage(ctx context.Context, sess *imapclient.Session, folder string, uid uint32, part string) (*imapclient.Message, error) {
+	if part != "" {
+		return sess.AttachedMessage(ctx, folder, uid, part)
+	}
+	return sess.Message(ctx, folder, uid)
+}
+
+// messageUnreadable is the reading view of a message the server could not
+// give (it refused the FETCH, or the answer broke the connection): a note,
+// and the source and .eml links, which fetch the message whole and may
+// still work. The session's connection is dialled again by the next
+// request. Status 502: the page is fine, the server's answer was not.
+func (a *app) messageUnreadable(c echo.Context, sess *imapclient.Session, folder string, uid uint32, part string, cause error) error {
+	a.log.Warn("message cannot be read", "folder", folder, "uid", uid, "part", part, "err", cause)
+	ctx, cancel := imapContext(c)
+	defer cancel()
+	folders, err := sess.Folders(ctx)
+	if err != nil {
+		return err
+	}
+	if err := requireFolder(folders, folder); err != nil {
+		return err
+	}
+	p := &messageShowPage{shellPage: a.shell(c, folders, folder, "page-message"), Unreadable: true}
+	p.Subject = p.T("message.unreadable_title")
+	p.Title = p.Subject
+	p.BackURL = folderURL(folder, pageParam(c))
+	p.SourceURL = partURL("/mail/source", folder, uid, "")
+	p.EMLURL = partURL("/mail/eml", folder, uid, "")
+	if part != "" {
+		p.ParentURL = partURL("/mail/message", folder, uid, "")
+		p.EMLURL = partURL("/mail/part", folder, uid, part)
+	}
+	return a.render(c, http.StatusBadGateway, viewMessageShow, p)
 }
 
 // partURL is the URL of a message's body frame or of one of its parts.

@@ -19,6 +19,7 @@ const (
 	viewCompose     = "compose.html"
 	viewError       = "error.html"
 	viewPassword    = "password.html"
+	viewFolders     = "folders.html" // folder management
 	// viewMessagePrint is the print view: the layout without the shell.
 	viewMessagePrint = "message_print.html"
 	// viewMessageBody is a document of its own, shown in the sandboxed
@@ -36,8 +37,8 @@ type views struct {
 func loadViews(as *assets) (*views, error) {
 	funcs := template.FuncMap{"static": as.URL, "uid": uidString}
 	vs := &views{pages: map[string]*template.Template{}}
-	for _, p := range []string{viewLogin, viewMessageList, viewMessageShow, viewCompose, viewError, viewPassword, viewMessagePrint} {
-		t, err := template.New(p).Funcs(funcs).ParseFS(templates.FS, "layout.html", "shell.html", p)
+	for _, p := range []string{viewLogin, viewMessageList, viewMessageShow, viewCompose, viewError, viewPassword, viewMessagePrint, viewActionConfirm, viewFolders} {
+		t, err := template.New(p).Funcs(funcs).ParseFS(templates.FS, "layout.html", "shell.html", "message_actions.html", p)
 		if err != nil {
 			return nil, fmt.Errorf("templates: %w", err)
 		}
@@ -86,6 +87,14 @@ type basePage struct {
 	// Notice is a one-time message from the previous request ("Pesan
 	// terkirim."), shown under the top bar.
 	Notice string
+	// NoticeAlert marks the notice as a failure; Undo is its Urungkan
+	// button (after a move, a delete, a change of flags).
+	NoticeAlert bool
+	Undo        *undoForm
+	// SearchFolder is the folder the top bar's search box searches (the
+	// current one; "" is the inbox); SearchQ is its text on the results
+	// page.
+	SearchFolder, SearchQ string
 	// Scripts and Styles are the static files only this page needs
 	// (the editor of the compose page), loaded after the shared ones.
 	Scripts []string

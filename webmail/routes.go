@@ -54,6 +54,16 @@ func (a *app) routes(e *echo.Echo) {
 	mail.GET("/source", a.messageSource) // ?folder=X&uid=N: the raw message as text
 	mail.GET("/eml", a.messageEML)       // ?folder=X&uid=N: the raw message as a download
 	mail.GET("/print", a.messagePrint)   // ?folder=X&uid=N: the print view
+	// Search results in the list layout: ?q=&folder=&page=N, advanced
+	// from=&to=&subject=&body=&since=&until=&larger=&att=&unread=&flagged=
+	// &all=, and sort=&order= as on the list.
+	mail.GET("/search", a.searchShow)
+	// The toolbar of the list and of the reading view, the Urungkan
+	// button and the confirmation page: folder=, uid=… (or uids=1:5,9,
+	// or all=1&page_uids=), action=read|unread|flag|unflag|move|copy|
+	// delete|spam|notspam|archive|delete_forever|empty, to=, confirm=1,
+	// return=/mail… (relative only).
+	mail.POST("/action", a.messageAction)
 	// Remote images of a message, on request (?u=URL&e=&k=&s=, signed by
 	// /mail/body?images=1). The sandboxed body frame's requests carry no
 	// cookie: those are judged by the session-bound signature alone; with
@@ -66,6 +76,17 @@ func (a *app) routes(e *echo.Echo) {
 	// session that expired while writing first saves the form as a draft.
 	e.GET("/compose", a.composeShow, a.requireAuth)
 	e.POST("/compose", a.composeSubmit, a.requireAuthSavingDraft)
+
+	// Folder management ("Kelola folder"): create (name=, parent=),
+	// rename (folder=, name=), delete (folder=; confirmation page, then
+	// confirm=1), subscribe (folder=, subscribe=1|0).
+	folders := e.Group(foldersPath, a.requireAuth)
+	folders.GET("", a.folderList)
+	folders.POST("/create", a.folderCreate)
+	folders.POST("/rename", a.folderRename)
+	folders.GET("/delete", a.folderDeleteConfirm) // ?folder=
+	folders.POST("/delete", a.folderDelete)
+	folders.POST("/subscribe", a.folderSubscribe)
 
 	// Settings: changing the password later.
 	settings := e.Group("/settings", a.requireAuth)

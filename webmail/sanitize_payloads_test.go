@@ -9,9 +9,11 @@ package webmail
 
 import (
 	"fmt"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 )
@@ -458,6 +460,13 @@ var reBadCSS = regexp.MustCompile(`url\(|image-set|image\(|expression|@import|bi
 // that could run script, load from another host or overlay the app.
 // strict adds the remote-loading and layout checks to the script ones.
 func unsafeHTML(out string, strict bool) []string {
+	return unsafeHTMLWith(out, strict, nil)
+}
+
+// unsafeHTMLWith is unsafeHTML where an <img src> for which proxied returns
+// true (a signed image proxy URL of this app) is allowed; every other image
+// source must still be a safe data: image.
+func unsafeHTMLWith(out string, strict bool, proxied func(string) bool) []string {
 	var problems []string
 	seen := map[string]bool{}
 	// One report per problem, naming the first parse that showed it.
@@ -472,7 +481,7 @@ func unsafeHTML(out string, strict bool) []string {
 		var walk func(n *html.Node)
 		walk = func(n *html.Node) {
 			if n.Type == html.ElementNode {
-				checkElement(n, strict, func(format string, args ...any) { add(how, format, args...) })
+				checkElement(n, strict, proxied, func(format string, args ...any) { add(how, format, args...) })
 			}
 			for c := n.FirstChild; c != nil; c = c.NextSibling {
 				walk(c)
@@ -507,7 +516,7 @@ func unsafeHTML(out string, strict bool) []string {
 }
 
 // checkElement reports what is unsafe about one element.
-func checkElement(n *html.Node, strict bool, add func(string, ...any)) {
+func checkElement(n *html.Node, strict bool, proxied func(string) bool, add func(string, ...any)) {
 	name := strings.ToLower(n.Data)
 	if n.Namespace != "" {
 		add("<%s> in the %s namespace", name, n.Namespace)
@@ -521,6 +530,9 @@ func checkElement(n *html.Node, strict bool, add func(string, ...any)) {
 			key = a.Namespace + ":" + key
 		}
 		v := normURL(a.Val)
+		if proxied != nil && name == "img" && key == "src" && proxied(a.Val) {
+			continue
+		}
 		switch {
 		case strings.HasPrefix(key, "on"):
 			add("event handler %s=%q on <%s>", key, a.Val, name)
@@ -639,10 +651,90 @@ func TestSanitizePayloads(t *testing.T) {
 	t.Logf("%d payloads from %d sources, each alone and inside a mail's table: none unsafe", total, len(xssPayloads))
 }
 
+// TestSanitizePayloadsProxied runs the payload table through the body
+// frame's sanitizer with remote images shown ("Tampilkan": SanitizeRemote
+// with the image proxy, as message_body.go calls it for images=1). The
+// invariants are those of TestSanitizePayloads, except that an image may
+// also load from a signed /mail/image URL of this app for an http(s)
+// source; never directly from another host, and nothing else may point to
+// the proxy.
+func TestSanitizePayloadsProxied(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	a := &app{policy: newSanitizer(), cfg: Config{
+		SessionKeys: []KeyPair{{Hash: []byte("0123456789abcdef0123456789abcdef")}},
+		Now:         func() time.Time { return now },
+	}}
+	sess := &session{ID: "payload-session"}
+	key := imageProxyKeys(a.cfg.SessionKeys)[0]
+	// proxied accepts exactly the URLs the proxy rewriter makes: the proxy
+	// path, an absolute http(s) target, this session, a valid signature.
+	proxied := func(v string) bool {
+		u, err := url.Parse(v)
+		if err != nil || u.Scheme != "" || u.Host != "" || u.Path != imageProxyPath {
+			return false
+		}
+		target := u.Query().Get("u")
+		if !proxiableURL(target) {
+			return false
+		}
+		return v == imageProxyURL(key, sess.ID, target, now.Add(imageURLLifetime))
+	}
+	// The checker still flags images that are not this session's signed
+	// proxy URLs.
+	for _, bad := range []string{
+		`<img src="/mail/image?u=https%3A%2F%2Fevil.example%2Fx.png">`,
+		`<img src="https://evil.example/x.png">`,
+		`<img src="` + imageProxyURL(key, "another-session", "https://evil.example/x.png", now.Add(imageURLLifetime)) + `">`,
+	} {
+		if len(unsafeHTMLWith(bad, true, proxied)) == 0 {
+			t.Errorf("checker missed %s", bad)
+		}
+	}
+	total, rewritten := 0, 0
+	for _, g := range xssPayloads {
+		for i, p := range g.payloads {
+			total++
+			name := fmt.Sprintf("%s/%d", g.source, i)
+			for _, in := range []string{p, `<html><body><table><tr><td><p>Yth.</p>` + p + `</td></tr></table></body></html>`} {
+				out := string(a.policy.SanitizeRemote(in, nil, a.remoteImages(sess)).HTML)
+				for _, problem := range unsafeHTMLWith(out, true, proxied) {
+					t.Errorf("%s: %s\n  payload: %s\n  output:  %s", name, problem, in, out)
+				}
+				if strings.Contains(strings.ToLower(out), evil) && !allowedEvilLinkWith(out, proxied) {
+					t.Errorf("%s: the remote host survived outside a link or a proxied image\n  payload: %s\n  output:  %s", name, in, out)
+				}
+				// The proxy path only ever as an image source.
+				if n := strings.Count(out, imageProxyPath+"?"); n > 0 {
+					if m := len(reProxiedImg.FindAllString(out, -1)); m != n {
+						t.Errorf("%s: %d mentions of the image proxy, %d of them image sources\n  output: %s", name, n, m, out)
+					}
+					rewritten++
+				}
+			}
+		}
+	}
+	// The table has remote images: the proxy path must really have run.
+	if rewritten == 0 {
+		t.Error("no payload image went through the proxy rewrite")
+	}
+	t.Logf("%d payloads (%d outputs with proxied images), each alone and inside a mail's table: none unsafe", total, rewritten)
+}
+
+// reProxiedImg matches an image whose source is the image proxy, as the
+// sanitizer writes it.
+var reProxiedImg = regexp.MustCompile(`<img [^>]*src="` + regexp.QuoteMeta(imageProxyPath) + `\?`)
+
 // allowedEvilLink reports whether every mention of the remote host in out
 // is in the href of a link (links may point anywhere; clicking one opens
 // a new tab without referrer).
 func allowedEvilLink(out string) bool {
+	return allowedEvilLinkWith(out, nil)
+}
+
+// allowedEvilLinkWith is allowedEvilLink that also allows the host inside
+// an <img src> for which proxied returns true (a signed image proxy URL,
+// whose u parameter names the remote image).
+func allowedEvilLinkWith(out string, proxied func(string) bool) bool {
 	doc, err := html.Parse(strings.NewReader(out))
 	if err != nil {
 		return false
@@ -655,6 +747,9 @@ func allowedEvilLink(out string) bool {
 			// Text is shown, never loaded.
 		case html.ElementNode:
 			for _, a := range n.Attr {
+				if proxied != nil && n.Data == "img" && a.Key == "src" && proxied(a.Val) {
+					continue
+				}
 				if strings.Contains(strings.ToLower(a.Val), evil) && !(n.Data == "a" && a.Key == "href") && a.Key != "cite" && a.Key != "title" && a.Key != "alt" {
 					ok = false
 				}

@@ -70,6 +70,7 @@ func (a *app) shell(c echo.Context, folders []imapclient.Folder, current, bodyCl
 	if p.Folder == "" {
 		p.Folder = current
 	}
+	p.SearchFolder = current
 	return p
 }
 
@@ -148,7 +149,11 @@ func (a *app) takeFlash(c echo.Context, p *basePage) {
 	if s.Flash == "" || !s.signedIn() {
 		return
 	}
-	p.Notice = p.T(s.Flash)
+	if fl, ok := decodeActionFlash(s.Flash); ok {
+		a.actionNotice(p, fl)
+	} else {
+		p.Notice = p.T(s.Flash)
+	}
 	s.Flash = ""
 	if err := a.sessions.write(c, s); err != nil {
 		a.log.Error("clear flash", "err", err)
