@@ -14,7 +14,10 @@ import (
 // extensions imapserver + imapmemserver (and our session) really implement.
 // imapserver adds SASL-IR, LITERAL-, AUTH=PLAIN, and after login UNSELECT,
 // ENABLE, IDLE, UTF8=ACCEPT and APPENDLIMIT=<MaxMessageBytes>.
-// There is no SORT, THREAD, CONDSTORE or QUOTA.
+// There is no SORT, THREAD, CONDSTORE or QUOTA, and no MOVE: imapmemserver
+// (beta.8) answers a MOVE with each EXPUNGE twice, some as "* 0 EXPUNGE",
+// which leaves a client's message count wrong; without it clients copy,
+// flag and UID EXPUNGE, as they must with Zimbra, which lacks MOVE too.
 func (b *Backend) imapCaps() imap.CapSet {
 	caps := imap.CapSet{
 		imap.CapIMAP4rev1:    {},
@@ -24,7 +27,6 @@ func (b *Backend) imapCaps() imap.CapSet {
 		imap.CapSearchRes:    {},
 		imap.CapListExtended: {},
 		imap.CapListStatus:   {},
-		imap.CapMove:         {},
 		imap.CapStatusSize:   {},
 		imap.CapChildren:     {},
 		imap.CapBinary:       {},

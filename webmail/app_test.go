@@ -183,7 +183,7 @@ func TestStaticFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, max := range map[string]int{"style.css": 16 << 10, "app.js": 2 << 10} {
+	for name, max := range map[string]int{"style.css": 16 << 10, "mailbox.css": 8 << 10, "app.js": 2 << 10} {
 		if n := len(as.files[name].body); n == 0 || n > max {
 			t.Errorf("%s is %d bytes (limit %d)", name, n, max)
 		}

@@ -51,7 +51,7 @@ func TestFolderList(t *testing.T) {
 	}
 	p.mustContain(t,
 		"Webmail Pemerintah Kota Pematangsiantar",
-		"<title>Kotak Masuk (2) · Webmail Pematangsiantar</title>",
+		"<title>(2) Kotak Masuk · Webmail Pematangsiantar</title>",
 		`aria-current="page"><span class="name">Kotak Masuk</span> <span class="count">2<span class="visually-hidden"> belum dibaca</span></span>`,
 		">Draf<", ">Terkirim<", ">Spam<", ">Tempat Sampah<",
 		">Surat Keputusan<", ">2025<", `class="depth-1`,

@@ -81,7 +81,8 @@ func (a *app) messageList(c echo.Context) error {
 	f := a.formatter(langOf(c))
 	p.Title = p.Folder
 	for _, fo := range folders {
-		if fo.Name == folder && fo.Unread > 0 {
+		// The inbox's count is already the title's "(3) " prefix.
+		if fo.Name == folder && fo.Unread > 0 && fo.Role != imapclient.RoleInbox {
 			p.Title = p.T("list.title_unread", "Folder", p.Folder, "Unread", f.Number(int(fo.Unread)))
 		}
 	}

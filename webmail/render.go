@@ -95,6 +95,11 @@ type basePage struct {
 	// current one; "" is the inbox); SearchQ is its text on the results
 	// page.
 	SearchFolder, SearchQ string
+	// InboxUnread is the inbox's unread count, formatted, shown first in
+	// the title of the mailbox pages ("(3) Kotak Masuk · …"; not the
+	// reading view, whose title is the subject); "" for none.
+	// static/live.js keeps it current.
+	InboxUnread string
 	// Scripts and Styles are the static files only this page needs
 	// (the editor of the compose page), loaded after the shared ones.
 	Scripts []string

@@ -46,6 +46,9 @@ func (a *app) routes(e *echo.Echo) {
 
 	// Signed in.
 	e.GET("/", a.homeRedirect, a.requireAuth)
+	// Unread and total counts for static/live.js, JSON; signed in, but a
+	// poll neither refreshes the session nor redirects (live_counts.go).
+	e.GET("/mail/counts", a.liveCounts)
 	mail := e.Group("/mail", a.requireAuth)
 	mail.GET("", a.messageList)          // ?folder=INBOX&page=N
 	mail.GET("/message", a.messageShow)  // ?folder=X&uid=N

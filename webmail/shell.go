@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -19,6 +20,9 @@ type shellPage struct {
 	Folder string
 	// ComposeURL is the "Pesan Baru" button's target.
 	ComposeURL string
+	// TitleCount: the title starts with the inbox's unread count
+	// (basePage.InboxUnread), kept current by static/live.js.
+	TitleCount bool
 }
 
 // folderLink is one entry of the folder list.
@@ -28,6 +32,7 @@ type folderLink struct {
 	Role     string
 	Depth    int // nesting level, capped for the stylesheet
 	Unread   uint32
+	Total    uint32 // for static/live.js: has the open folder grown?
 	Current  bool
 	NoSelect bool
 }
@@ -51,6 +56,8 @@ func (a *app) folderName(lang string, f imapclient.Folder) string {
 func (a *app) shell(c echo.Context, folders []imapclient.Folder, current, bodyClass string) shellPage {
 	lang := langOf(c)
 	p := shellPage{basePage: a.base(c, "", bodyClass), ComposeURL: "/compose"}
+	// Not the reading view: its title is the message's subject.
+	p.TitleCount = !strings.HasPrefix(bodyClass, "page-message")
 	a.takeFlash(c, &p.basePage)
 	for _, f := range folders {
 		l := folderLink{
@@ -59,6 +66,7 @@ func (a *app) shell(c echo.Context, folders []imapclient.Folder, current, bodyCl
 			Role:     string(f.Role),
 			Depth:    min(f.Depth, maxDepth),
 			Unread:   f.Unread,
+			Total:    f.Total,
 			Current:  f.Name == current,
 			NoSelect: f.NoSelect,
 		}
@@ -66,7 +74,14 @@ func (a *app) shell(c echo.Context, folders []imapclient.Folder, current, bodyCl
 			p.Folder = l.Name
 		}
 		p.Folders = append(p.Folders, l)
+		if p.TitleCount && f.Role == imapclient.RoleInbox && f.Unread > 0 {
+			p.InboxUnread = a.formatter(lang).Number(int(f.Unread))
+		}
 	}
+	// The mailbox's look, the keyboard shortcuts and the live counts
+	// (comfort only). The compose page replaces these with its own.
+	p.Styles = append(p.Styles, "mailbox.css")
+	p.Scripts = append(p.Scripts, "keys.js", "live.js")
 	if p.Folder == "" {
 		p.Folder = current
 	}
