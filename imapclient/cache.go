@@ -293,8 +293,9 @@ func (s *Session) do(ctx context.Context, fn func(*conn) error) error {
 		}
 		err := fn(e.conn)
 		e.lastUsed.Store(time.Now().UnixNano())
-		if err == nil || !e.conn.closed() || attempt > 0 || errors.Is(err, errNotRetryable) {
-			if err != nil && e.conn.closed() {
+		dropped := e.conn.droppedBy(err)
+		if err == nil || !dropped || attempt > 0 || errors.Is(err, errNotRetryable) {
+			if dropped {
 				err = fmt.Errorf("%w: %w", ErrUnavailable, err)
 			}
 			return err

@@ -128,6 +128,27 @@ func (c *conn) closed() bool {
 	}
 }
 
+// droppedBy reports whether the failure err broke the connection. go-imap
+// closes a connection after a read or parse error on its own goroutine, so
+// a command can fail a moment before Closed says so: unless err is the
+// server's tagged NO or BAD (after which the connection is fine), wait
+// briefly for the close.
+func (c *conn) droppedBy(err error) bool {
+	if err == nil {
+		return false
+	}
+	var imapErr *imap.Error
+	if errors.As(err, &imapErr) && imapErr.Type != imap.StatusResponseTypeBye {
+		return c.closed()
+	}
+	select {
+	case <-c.client.Closed():
+		return true
+	case <-time.After(250 * time.Millisecond):
+		return false
+	}
+}
+
 // close logs out politely, then closes the connection.
 func (c *conn) close() {
 	if !c.closed() {

@@ -181,7 +181,7 @@ func (s *Session) CreateFolder(ctx context.Context, parent, leaf string) (string
 			return c.manageErr(err, "create "+name)
 		}
 		// Clients that show subscribed folders only should see it too.
-		if err := c.client.Subscribe(name).Wait(); err != nil && c.closed() {
+		if err := c.client.Subscribe(name).Wait(); err != nil && c.droppedBy(err) {
 			return c.wrap(err, "subscribe "+name)
 		}
 		return nil
@@ -227,7 +227,7 @@ func (s *Session) RenameFolder(ctx context.Context, name, leaf string) (string, 
 		// the new name's match the old one's.
 		if subs[f.Name] {
 			c.client.Unsubscribe(f.Name).Wait()
-			if err := c.client.Subscribe(newName).Wait(); err != nil && c.closed() {
+			if err := c.client.Subscribe(newName).Wait(); err != nil && c.droppedBy(err) {
 				return c.wrap(err, "subscribe "+newName)
 			}
 		}
@@ -323,7 +323,7 @@ func (c *conn) leave(f Folder) error {
 		// EXAMINE, not CLOSE: CLOSE would expunge.
 		_, err = c.client.Select("INBOX", &imap.SelectOptions{ReadOnly: true}).Wait()
 	}
-	if err != nil && c.closed() {
+	if err != nil && c.droppedBy(err) {
 		return c.wrap(err, "unselect")
 	}
 	return nil

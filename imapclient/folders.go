@@ -93,7 +93,7 @@ func (c *conn) folders() ([]Folder, error) {
 			// A folder that vanished meanwhile just shows no counts.
 			if data, err := cmd.Wait(); err == nil {
 				list[i].Status = data
-			} else if c.closed() {
+			} else if c.droppedBy(err) {
 				return nil, c.wrap(err, "status")
 			}
 		}

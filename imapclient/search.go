@@ -234,7 +234,7 @@ func (c *conn) matching(crit *imap.SearchCriteria, order Order) ([]imap.UID, Ord
 // connection stays what it is.
 func searchErr(c *conn, err error) error {
 	var imapErr *imap.Error
-	if err == nil || c.closed() || !errors.As(err, &imapErr) {
+	if err == nil || c.droppedBy(err) || !errors.As(err, &imapErr) {
 		return err
 	}
 	return fmt.Errorf("%w: %w", ErrSearchRejected, err)

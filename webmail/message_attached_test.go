@@ -234,7 +234,7 @@ func TestUnreadableMessageView(t *testing.T) {
 
 	p := b.get(partURL("/mail/message", "INBOX", broken, ""))
 	if p.StatusCode != http.StatusBadGateway {
-		t.Fatalf("broken message: %d\n%s", p.StatusCode, p.Body)
+		t.Fatalf("broken message: %d\n%s", p.StatusCode, e2.logs.String())
 	}
 	p.mustContain(t, "Pesan ini tidak dapat ditampilkan seluruhnya", "<title>Pesan tidak dapat ditampilkan · ",
 		fmt.Sprintf(`href="/mail/source?folder=INBOX&amp;uid=%d"`, broken), fmt.Sprintf(`href="/mail/eml?folder=INBOX&amp;uid=%d"`, broken),
