@@ -41,14 +41,9 @@ type messageBodyPage struct {
 // messageBody serves the sanitized HTML body of a message, for the
 // sandboxed frame of the reading view.
 func (a *app) messageBody(c echo.Context) error {
-	folder := folderParam(c)
-	uid, err := uidParam(c)
+	folder, uid, part, err := messageParams(c)
 	if err != nil {
 		return err
-	}
-	part := c.QueryParam("part")
-	if part != "" && !validPart(part) {
-		return errNoMessage
 	}
 	ctx, cancel := imapContext(c)
 	defer cancel()

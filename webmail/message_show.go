@@ -65,16 +65,25 @@ type attachmentLink struct {
 	OpenURL string
 }
 
+// messageParams reads which message a request is about: folder, uid and,
+// for a message attached to it, the part (an attached message's section).
+func messageParams(c echo.Context) (folder string, uid uint32, part string, err error) {
+	folder = folderParam(c)
+	if uid, err = uidParam(c); err != nil {
+		return "", 0, "", err
+	}
+	part = c.QueryParam("part")
+	if part != "" && !validPart(part) {
+		return "", 0, "", errNoMessage
+	}
+	return folder, uid, part, nil
+}
+
 // messageShow opens a message for reading (which marks it read).
 func (a *app) messageShow(c echo.Context) error {
-	folder := folderParam(c)
-	uid, err := uidParam(c)
+	folder, uid, part, err := messageParams(c)
 	if err != nil {
 		return err
-	}
-	part := c.QueryParam("part")
-	if part != "" && !validPart(part) {
-		return errNoMessage
 	}
 	ctx, cancel := imapContext(c)
 	defer cancel()
