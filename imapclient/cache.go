@@ -293,7 +293,9 @@ func (s *Session) do(ctx context.Context, fn func(*conn) error) error {
 		}
 		err := fn(e.conn)
 		e.lastUsed.Store(time.Now().UnixNano())
-		dropped := e.conn.droppedBy(err)
+		// Errors of go-imap commands come through conn.wrap, which
+		// waits for a broken connection to be closed.
+		dropped := err != nil && e.conn.closed()
 		if err == nil || !dropped || attempt > 0 || errors.Is(err, errNotRetryable) {
 			if dropped {
 				err = fmt.Errorf("%w: %w", ErrUnavailable, err)

@@ -128,24 +128,28 @@ func (c *conn) closed() bool {
 	}
 }
 
-// droppedBy reports whether the failure err broke the connection. go-imap
-// closes a connection after a read or parse error on its own goroutine, so
-// a command can fail a moment before Closed says so: unless err is the
-// server's tagged NO or BAD (after which the connection is fine), wait
-// briefly for the close.
+// droppedBy reports whether the failure err of a go-imap command broke
+// the connection (see settle).
 func (c *conn) droppedBy(err error) bool {
 	if err == nil {
 		return false
 	}
+	c.settle(err)
+	return c.closed()
+}
+
+// settle waits briefly, after a command failed without a tagged answer
+// from the server (a read, write or parse error, or BYE), for go-imap to
+// close the connection: it does so on its own goroutine, so the command
+// can fail a moment before Closed says so.
+func (c *conn) settle(err error) {
 	var imapErr *imap.Error
-	if errors.As(err, &imapErr) && imapErr.Type != imap.StatusResponseTypeBye {
-		return c.closed()
+	if err == nil || (errors.As(err, &imapErr) && imapErr.Type != imap.StatusResponseTypeBye) {
+		return
 	}
 	select {
 	case <-c.client.Closed():
-		return true
 	case <-time.After(250 * time.Millisecond):
-		return false
 	}
 }
 
@@ -201,5 +205,6 @@ func (c *conn) selectFolder(name string) error {
 
 // wrap classifies err and adds context.
 func (c *conn) wrap(err error, what string) error {
+	c.settle(err)
 	return fmt.Errorf("imap %s: %w", what, classify(err, c.cfg.MustChangePattern))
 }

@@ -161,6 +161,9 @@ func (c *conn) list(folder string, order Order, page, perPage int) (*Page, error
 	if page < 1 {
 		page = 1
 	}
+	if p, ok := c.listFromCache(folder, order, page, perPage); ok {
+		return p, nil
+	}
 	if err := c.selectFolder(folder); err != nil {
 		return nil, err
 	}
@@ -207,6 +210,44 @@ func (c *conn) list(folder string, order Order, page, perPage int) (*Page, error
 	return p, nil
 }
 
+// listFromCache serves a page of the selected folder from a cached order
+// in one round trip: the NOOP that asks for news and the UID FETCH of the
+// page are pipelined. It reports false, having changed nothing the normal
+// path relies on, when there is no cached order or the NOOP brought news
+// (new or expunged mail: the page may be wrong, so it is built again).
+func (c *conn) listFromCache(folder string, order Order, page, perPage int) (*Page, bool) {
+	sc := c.sorted
+	if c.selected != folder || c.client.Mailbox() == nil || sc == nil || c.changed.Load() ||
+		sc.uidValidity != c.uidValidity || sc.numMessages != c.numMessages || !c.caps().Has(imap.CapSort) {
+		return nil, false
+	}
+	uids, ok := sc.orders[orderKey(order, nil)]
+	if !ok {
+		return nil, false
+	}
+	p := &Page{Folder: folder, Total: int(c.numMessages), Page: page, PerPage: perPage, Order: order}
+	if pages := p.Pages(); page > pages {
+		page, p.Page = pages, pages
+	}
+	want := pageOf(uids, page, perPage)
+	noop := c.client.Noop()
+	var fetch *imapclient.FetchCommand
+	if len(want) > 0 {
+		fetch = c.client.Fetch(imap.UIDSetNum(want...), listItems())
+	}
+	var msgs []*imapclient.FetchMessageBuffer
+	var fetchErr error
+	if fetch != nil {
+		msgs, fetchErr = fetch.Collect()
+	}
+	if err := noop.Wait(); err != nil || fetchErr != nil || c.changed.Load() ||
+		c.client.Mailbox() == nil || c.client.Mailbox().NumMessages != c.numMessages {
+		return nil, false
+	}
+	p.Messages = inOrder(msgs, want)
+	return p, true
+}
+
 // pageOf is the part of uids on a 1-based page.
 func pageOf(uids []imap.UID, page, perPage int) []imap.UID {
 	lo := (page - 1) * perPage
@@ -226,6 +267,11 @@ func (c *conn) summaries(uids []imap.UID) ([]MessageSummary, error) {
 	if err != nil {
 		return nil, c.wrap(err, "fetch list")
 	}
+	return inOrder(msgs, uids), nil
+}
+
+// inOrder turns FETCH responses into list rows in the order of uids.
+func inOrder(msgs []*imapclient.FetchMessageBuffer, uids []imap.UID) []MessageSummary {
 	rank := make(map[imap.UID]int, len(uids))
 	for i, u := range uids {
 		rank[u] = i
@@ -235,7 +281,7 @@ func (c *conn) summaries(uids []imap.UID) ([]MessageSummary, error) {
 	for _, m := range msgs {
 		out = append(out, summarize(m))
 	}
-	return out, nil
+	return out
 }
 
 // sortedUIDs returns the selected mailbox's UIDs matching criteria (nil:
@@ -244,11 +290,7 @@ func (c *conn) summaries(uids []imap.UID) ([]MessageSummary, error) {
 // section 7.3.1, 7.4.1): the order of a large folder is sorted once by the
 // server, and each page then costs O(page).
 func (c *conn) sortedUIDs(order Order, criteria *imap.SearchCriteria) ([]imap.UID, error) {
-	key := fmt.Sprintf("%s/%v", order.key(), order.Ascending)
-	if criteria != nil {
-		key += fmt.Sprintf("/%#v", *criteria)
-	}
-	return c.cachedOrder(key, func() ([]imap.UID, error) {
+	return c.cachedOrder(orderKey(order, criteria), func() ([]imap.UID, error) {
 		if criteria == nil {
 			// UIDSort with nil criteria panics in beta.8.
 			criteria = &imap.SearchCriteria{}
@@ -266,6 +308,15 @@ func (c *conn) sortedUIDs(order Order, criteria *imap.SearchCriteria) ([]imap.UI
 		}
 		return uids, nil
 	})
+}
+
+// orderKey is the cache key of an order of the selected mailbox.
+func orderKey(order Order, criteria *imap.SearchCriteria) string {
+	key := fmt.Sprintf("%s/%v", order.key(), order.Ascending)
+	if criteria != nil {
+		key += fmt.Sprintf("/%#v", *criteria)
+	}
+	return key
 }
 
 // cachedOrder returns the cached UIDs under key, or runs the command and

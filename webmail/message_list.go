@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -30,9 +31,11 @@ type messageListPage struct {
 	Range   string
 	PrevURL string
 	NextURL string
-	// Labels repeated on every row, translated once per page rather than
-	// once per row (a template function call per row is measurable).
-	LabelUnread, LabelFlagged, LabelAttachment, ClipURL string
+	// Labels repeated on every row, translated once per page; the
+	// template takes them into a variable before the loop, since looking
+	// a field up by name in this large page struct on every row costs
+	// more than the row itself.
+	Labels rowLabels
 	// listExtras: sort links, the sort note and the search form
 	// (folder_sort.go, search_show.go).
 	listExtras
@@ -42,8 +45,14 @@ type messageListPage struct {
 }
 
 // messageRow is one message of the list.
+// rowLabels are the texts every row repeats.
+type rowLabels struct {
+	Unread, Flagged, Attachment, ClipURL string
+}
+
 type messageRow struct {
 	UID            uint32
+	UIDText        string // UID as the checkbox's value
 	URL            string
 	Who            string // sender, or recipients in Sent/Drafts
 	WhoFull        string // addresses, for the tooltip
@@ -97,9 +106,9 @@ func (a *app) listRows(c echo.Context, p *messageListPage, folders []imapclient.
 	f := a.formatter(langOf(c))
 	role := folderRole(folders, list.Folder)
 	p.ShowRecipient = role == imapclient.RoleSent || role == imapclient.RoleDrafts
-	p.LabelUnread, p.LabelFlagged, p.LabelAttachment = p.T("list.unread"), p.T("list.flagged"), p.T("list.attachment")
+	p.Labels = rowLabels{Unread: p.T("list.unread"), Flagged: p.T("list.flagged"), Attachment: p.T("list.attachment")}
 	var err error
-	if p.ClipURL, err = a.assets.URL("clip.svg"); err != nil {
+	if p.Labels.ClipURL, err = a.assets.URL("clip.svg"); err != nil {
 		return err
 	}
 	for _, m := range list.Messages {
@@ -121,6 +130,7 @@ func (a *app) listRows(c echo.Context, p *messageListPage, folders []imapclient.
 		}
 		p.Rows = append(p.Rows, messageRow{
 			UID:            m.UID,
+			UIDText:        strconv.FormatUint(uint64(m.UID), 10),
 			URL:            u,
 			Who:            who,
 			WhoFull:        whoFull,
