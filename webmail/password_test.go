@@ -858,7 +858,7 @@ func TestPasswordPendingCookieSecureUnderHTTPS(t *testing.T) {
 func TestDovecotPasswordExpired(t *testing.T) {
 	d := testenv.Dovecot(t)
 	if d.Expired.Address == "" {
-		t.Skip("the test stack has no expired user (WEBMAIL_TEST_EXPIRED_USER)")
+		t.Fatal("the test stack has no expired user (WEBMAIL_TEST_EXPIRED_USER): restart it with the current .ci/stack")
 	}
 	icfg, err := imapclient.ParseURL(d.IMAP)
 	if err != nil {
