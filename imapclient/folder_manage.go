@@ -178,7 +178,15 @@ func (s *Session) CreateFolder(ctx context.Context, parent, leaf string) (string
 			return fmt.Errorf("create %q: %w", name, ErrFolderExists)
 		}
 		if err := c.client.Create(name, nil).Wait(); err != nil {
-			return c.manageErr(err, "create "+name)
+			// The folder list said the name was free, so ALREADYEXISTS
+			// means it exists now: another session created it meanwhile,
+			// or Dovecot (maildir) created it and still answered
+			// ALREADYEXISTS, as it does when other sessions of the same
+			// user create or delete folders at the same moment. Either
+			// way the user has the folder they asked for.
+			if err = c.manageErr(err, "create "+name); !errors.Is(err, ErrFolderExists) {
+				return err
+			}
 		}
 		// Clients that show subscribed folders only should see it too.
 		if err := c.client.Subscribe(name).Wait(); err != nil && c.droppedBy(err) {

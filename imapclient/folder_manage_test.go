@@ -1,9 +1,12 @@
 package imapclient
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
+	"sync"
 	"testing"
 )
 
@@ -170,4 +173,46 @@ func repeat(s string, n int) string {
 		out += s
 	}
 	return out
+}
+
+// TestCreateFolderConcurrently creates folders from several sessions of
+// one account at once, as a user with two tabs or devices might: every
+// create must succeed, although Dovecot sometimes answers such a CREATE
+// with ALREADYEXISTS after creating the folder.
+func TestCreateFolderConcurrently(t *testing.T) {
+	for _, s := range testServers(t) {
+		t.Run(s.name, func(t *testing.T) {
+			cache := NewCache(s.cfg, CacheOptions{})
+			t.Cleanup(cache.Close)
+			var mu sync.Mutex
+			var created []string
+			t.Cleanup(func() {
+				if c, err := dial(context.Background(), &s.cfg, s.user, s.pass); err == nil {
+					for _, n := range created {
+						c.client.Delete(n).Wait()
+					}
+					c.close()
+				}
+			})
+			var wg sync.WaitGroup
+			for g := range 4 {
+				sess := cache.Session(Credentials{SessionID: fmt.Sprint("c", g), Username: s.user, Password: s.pass})
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for range 15 {
+						name, err := sess.CreateFolder(t.Context(), "", "Serentak "+randHex(4))
+						if err != nil {
+							t.Error(err)
+							continue
+						}
+						mu.Lock()
+						created = append(created, name)
+						mu.Unlock()
+					}
+				}()
+			}
+			wg.Wait()
+		})
+	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/emersion/go-imap/v2"
 
 	"github.com/pematangsiantar/webmail/demo"
+	"github.com/pematangsiantar/webmail/testenv"
 )
 
 func TestParseURL(t *testing.T) {
@@ -157,9 +158,7 @@ func TestFolders(t *testing.T) {
 			msg := plainMessage("Rapat koordinasi", "Isi pesan.", time.Now())
 			name := s.newFolder(t, [][]byte{msg, msg, msg}, nil, [][]imap.Flag{{imap.FlagSeen}, nil, nil})
 			raw := s.raw(t)
-			if err := raw.Create(name+"/Sub", nil).Wait(); err != nil {
-				t.Fatalf("create child: %v", err)
-			}
+			testenv.CreateMailbox(t, raw, name+"/Sub")
 			cache := NewCache(s.cfg, CacheOptions{})
 			defer cache.Close()
 			folders, err := cache.Session(Credentials{SessionID: "s", Username: s.user, Password: s.pass}).Folders(t.Context())

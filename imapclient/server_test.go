@@ -83,9 +83,7 @@ func (s testServer) newFolder(t *testing.T, msgs [][]byte, dates []time.Time, fl
 	var b [4]byte
 	rand.Read(b[:])
 	name := "Test " + strings.NewReplacer("/", "-", ".", "-").Replace(t.Name()) + " " + hex.EncodeToString(b[:])
-	if err := c.Create(name, nil).Wait(); err != nil {
-		t.Fatalf("create %q: %v", name, err)
-	}
+	testenv.CreateMailbox(t, c, name)
 	t.Cleanup(func() {
 		if c, err := dial(t.Context(), &s.cfg, s.user, s.pass); err == nil {
 			c.client.Delete(name).Wait()

@@ -39,6 +39,7 @@ package testenv
 
 import (
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -46,6 +47,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
 )
 
 // Server describes the real mail servers started by .ci/stack.
@@ -356,5 +360,27 @@ func (s *Server) Seed(t testing.TB, address string, n int, mailbox string) {
 	out, err := exec.Command("bash", s.StackScript, "seed", s.Stack, address, strconv.Itoa(n), mailbox).CombinedOutput()
 	if err != nil {
 		t.Fatalf("testenv: seed %d messages for %s: %v\n%s", n, address, err, out)
+	}
+}
+
+// CreateMailbox creates a fixture mailbox whose name no other test uses.
+// Dovecot (maildir) sometimes answers NO [ALREADYEXISTS] to a CREATE that
+// did create the mailbox when other sessions of the same user create or
+// delete mailboxes at the same moment, as parallel test packages do; the
+// name being unique, that answer is accepted once a STATUS shows the
+// mailbox exists and is empty.
+func CreateMailbox(t testing.TB, c *imapclient.Client, name string) {
+	t.Helper()
+	err := c.Create(name, nil).Wait()
+	var imapErr *imap.Error
+	if err == nil || !errors.As(err, &imapErr) || imapErr.Code != imap.ResponseCodeAlreadyExists {
+		if err != nil {
+			t.Fatalf("testenv: create %q: %v", name, err)
+		}
+		return
+	}
+	st, serr := c.Status(name, &imap.StatusOptions{NumMessages: true}).Wait()
+	if serr != nil || st.NumMessages == nil || *st.NumMessages != 0 {
+		t.Fatalf("testenv: create %q: %v (status: %v)", name, err, serr)
 	}
 }

@@ -454,9 +454,7 @@ func TestActionDovecot(t *testing.T) {
 			folder := fmt.Sprintf("Aksi %d", time.Now().UnixNano())
 			var uids []uint32
 			withDovecot(t, icfg, acct, func(c *goimap.Client) {
-				if err := c.Create(folder, nil).Wait(); err != nil {
-					t.Fatal(err)
-				}
+				testenv.CreateMailbox(t, c, folder)
 				for i := range 4 {
 					raw := plainMessage("a@b.id", user.Address, fmt.Sprintf("Aksi %d", i), "x", thisYear.Add(time.Duration(i)*time.Hour))
 					raw = strings.ReplaceAll(raw, "\n", "\r\n")

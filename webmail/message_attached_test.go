@@ -88,9 +88,7 @@ func TestAttachedMessageViewDovecot(t *testing.T) {
 		t.Fatal(err)
 	}
 	folder := fmt.Sprintf("Attached-%d", time.Now().UnixNano())
-	if err := c.Create(folder, nil).Wait(); err != nil {
-		t.Fatal(err)
-	}
+	testenv.CreateMailbox(t, c, folder)
 	t.Cleanup(func() { c.Delete(folder).Wait() })
 	var uids []uint32
 	for _, raw := range [][]byte{readFixture(t, "18-message-rfc822.eml"), []byte(nestedForward)} {

@@ -125,9 +125,7 @@ func TestMIMEFixturesDovecot(t *testing.T) {
 	// A folder of its own per run: the fixtures do not mix with other
 	// tests' mail.
 	folder := fmt.Sprintf("Fixtures-%d", time.Now().UnixNano())
-	if err := c.Create(folder, nil).Wait(); err != nil {
-		t.Fatal(err)
-	}
+	testenv.CreateMailbox(t, c, folder)
 	t.Cleanup(func() { c.Delete(folder).Wait() })
 
 	b := e.browser()
