@@ -22,13 +22,39 @@ func (s *Session) Message(ctx context.Context, folder string, uid uint32) (*Mess
 	var m *Message
 	err := s.do(ctx, func(c *conn) error {
 		var err error
-		m, err = c.message(folder, uid)
+		m, err = c.message(folder, uid, nil)
 		return err
 	})
 	return m, unreadable(err)
 }
 
-func (c *conn) message(folder string, uid uint32) (*Message, error) {
+// MessageWithFolders is Message and Folders in one exchange: the folder
+// list is asked for while the message's text is fetched, after it has
+// been marked read, so the counts include that.
+func (s *Session) MessageWithFolders(ctx context.Context, folder string, uid uint32) (*Message, []Folder, error) {
+	var m *Message
+	var folders []Folder
+	err := s.do(ctx, func(c *conn) error {
+		var wait func() ([]Folder, error)
+		var err error
+		m, err = c.message(folder, uid, func() { wait = c.foldersAsync() })
+		if wait == nil {
+			return err // refused before the folder list was asked for
+		}
+		var ferr error
+		folders, ferr = wait()
+		if err != nil {
+			return err
+		}
+		return ferr
+	})
+	return m, folders, unreadable(err)
+}
+
+// message fetches a message for reading and marks it read. meanwhile, if
+// not nil, is called once the message is known to exist and is marked
+// read, to pipeline more commands with the fetch of its text.
+func (c *conn) message(folder string, uid uint32, meanwhile func()) (*Message, error) {
 	if err := c.selectFolder(folder); err != nil {
 		return nil, err
 	}
@@ -49,16 +75,21 @@ func (c *conn) message(folder string, uid uint32) (*Message, error) {
 		References: messageIDs(string(b.FindBodySection(refs)))}
 	setEnvelope(m, b.Envelope)
 	m.Seen, m.Flagged, m.Answered, m.Draft = flagBits(b.Flags)
-	if err := c.fill(uid, m, b.BodyStructure, nil); err != nil {
-		return nil, err
-	}
 	if !m.Seen {
+		// Before the folder list meanwhile may ask for: its counts
+		// must include this message as read.
 		err := c.client.Store(imap.UIDSetNum(imap.UID(uid)), &imap.StoreFlags{
 			Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagSeen},
 		}, nil).Close()
 		if err != nil {
 			return nil, c.wrap(err, "mark read")
 		}
+	}
+	if meanwhile != nil {
+		meanwhile()
+	}
+	if err := c.fill(uid, m, b.BodyStructure, nil); err != nil {
+		return nil, err
 	}
 	return m, nil
 }

@@ -128,6 +128,11 @@ func BenchmarkDovecotPages(b *testing.B) {
 			}
 		}, func() { rawPage(1) }},
 		{"open-message", func() { get(fmt.Sprintf("/mail/message?folder=INBOX&uid=%d", openUID)) }, rawOpen},
+		{"imap-only-open", func() {
+			if _, _, err := direct.MessageWithFolders(b.Context(), "INBOX", openUID); err != nil {
+				b.Fatal(err)
+			}
+		}, rawOpen},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {

@@ -31,10 +31,7 @@ type messageListPage struct {
 	Range   string
 	PrevURL string
 	NextURL string
-	// Labels repeated on every row, translated once per page; the
-	// template takes them into a variable before the loop, since looking
-	// a field up by name in this large page struct on every row costs
-	// more than the row itself.
+	// Labels repeated on every row, translated once per page.
 	Labels rowLabels
 	// listExtras: sort links, the sort note and the search form
 	// (folder_sort.go, search_show.go).
@@ -44,12 +41,12 @@ type messageListPage struct {
 	Actions *actionBar
 }
 
-// messageRow is one message of the list.
 // rowLabels are the texts every row repeats.
 type rowLabels struct {
 	Unread, Flagged, Attachment, ClipURL string
 }
 
+// messageRow is one message of the list, rendered by RowsHTML.
 type messageRow struct {
 	UID            uint32
 	UIDText        string // UID as the checkbox's value

@@ -88,18 +88,25 @@ func (a *app) messageShow(c echo.Context) error {
 	ctx, cancel := imapContext(c)
 	defer cancel()
 	sess := a.imap.Session(sessionOf(c).credentials())
-	// The message first: opening it marks it read, and the folder list
-	// then shows the new unread count.
-	msg, err := openMessage(ctx, sess, folder, uid, part)
+	// Opening a message marks it read; the folder list, asked for while
+	// its text is fetched, then shows the new unread count.
+	var msg *imapclient.Message
+	var folders []imapclient.Folder
+	if part == "" {
+		msg, folders, err = sess.MessageWithFolders(ctx, folder, uid)
+	} else {
+		msg, err = sess.AttachedMessage(ctx, folder, uid, part)
+	}
 	if errors.Is(err, imapclient.ErrUnreadableMessage) {
 		return a.messageUnreadable(c, sess, folder, uid, part, err)
 	}
 	if err != nil {
 		return err
 	}
-	folders, err := sess.Folders(ctx)
-	if err != nil {
-		return err
+	if folders == nil {
+		if folders, err = sess.Folders(ctx); err != nil {
+			return err
+		}
 	}
 	if err := requireFolder(folders, folder); err != nil {
 		return err

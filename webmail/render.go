@@ -30,11 +30,15 @@ const (
 // views are the parsed templates, one set per page.
 type views struct {
 	pages map[string]*template.Template
+	// keyHelp is the keyboard shortcuts' help of each language: it
+	// depends on nothing else, so it is rendered once, not on every page.
+	keyHelp map[string]template.HTML
 }
 
-// loadViews parses every page with the shared layout once. A missing or
-// broken template fails here, at start-up.
-func loadViews(as *assets) (*views, error) {
+// loadViews parses every page with the shared layout once and renders the
+// parts that depend on the language alone. A missing or broken template
+// fails here, at start-up.
+func loadViews(as *assets, cat *catalogue) (*views, error) {
 	funcs := template.FuncMap{"static": as.URL, "uid": uidString}
 	vs := &views{pages: map[string]*template.Template{}}
 	for _, p := range []string{viewLogin, viewMessageList, viewMessageShow, viewCompose, viewError, viewPassword, viewMessagePrint, viewActionConfirm, viewFolders} {
@@ -52,6 +56,14 @@ func loadViews(as *assets) (*views, error) {
 		return nil, fmt.Errorf("templates: %w", err)
 	}
 	vs.pages[viewMessageBody] = t
+	vs.keyHelp = map[string]template.HTML{}
+	for _, lang := range languages {
+		var buf bytes.Buffer
+		if err := vs.pages[viewMessageList].ExecuteTemplate(&buf, "keyhelp", &basePage{Lang: lang, cat: cat}); err != nil {
+			return nil, fmt.Errorf("templates: keyhelp: %w", err)
+		}
+		vs.keyHelp[lang] = template.HTML(buf.String())
+	}
 	return vs, nil
 }
 

@@ -230,7 +230,7 @@ func New(cfg Config, imap *imapclient.Cache) (*echo.Echo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("webmail: %w", err)
 	}
-	vs, err := loadViews(as)
+	vs, err := loadViews(as, cat)
 	if err != nil {
 		return nil, fmt.Errorf("webmail: %w", err)
 	}
