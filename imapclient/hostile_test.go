@@ -8,8 +8,8 @@ import (
 	"testing"
 )
 
-// hostileMessages reads the messages of testdata/hostile: headers that
-// are malformed or crafted against parsers.
+// hostileMessages reads the messages of testdata/hostile, crafted against
+// parsers in their headers and their structure.
 func hostileMessages(t *testing.T) (names []string, raw [][]byte) {
 	t.Helper()
 	files, err := filepath.Glob("../testdata/hostile/*.eml")
@@ -27,9 +27,9 @@ func hostileMessages(t *testing.T) (names []string, raw [][]byte) {
 	return names, raw
 }
 
-// TestHostileHeaders lists, opens, searches and reads back the source of
+// TestHostileMessages lists, opens, searches and reads back the source of
 // every hostile message: none may fail the folder list or its own view.
-func TestHostileHeaders(t *testing.T) {
+func TestHostileMessages(t *testing.T) {
 	names, raw := hostileMessages(t)
 	for _, s := range testServers(t) {
 		t.Run(s.name, func(t *testing.T) {

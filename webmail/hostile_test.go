@@ -18,11 +18,11 @@ import (
 	"github.com/pematangsiantar/webmail/testenv"
 )
 
-// TestHostileHeaders opens every message of testdata/hostile through the
+// TestHostileMessages opens every message of testdata/hostile through the
 // app: the folder list, the reading view with its body frame, the print
 // and source views, reply and forward must all answer 200, and no header
 // may reach a page as markup.
-func TestHostileHeaders(t *testing.T) {
+func TestHostileMessages(t *testing.T) {
 	files, err := filepath.Glob("../testdata/hostile/*.eml")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no hostile messages: %v", err)
