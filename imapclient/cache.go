@@ -279,8 +279,10 @@ func (s *Session) do(ctx context.Context, fn func(*conn) error) error {
 		}()
 	}
 	for attempt := 0; ; attempt++ {
+		headerRows := false
 		if e.conn == nil || e.conn.closed() || e.age(time.Now()) > c.opts.MaxAge {
 			if e.conn != nil {
+				headerRows = e.conn.headerRows
 				e.conn.close()
 			}
 			cn, err := dial(ctx, &c.cfg, s.cr.Username, s.cr.Password)
@@ -291,6 +293,8 @@ func (s *Session) do(ctx context.Context, fn func(*conn) error) error {
 			e.conn = cn
 			e.loggedIn.Store(time.Now().UnixNano())
 		}
+		// Only the retry of the request whose list broke the connection.
+		e.conn.headerRows = headerRows && attempt > 0
 		err := fn(e.conn)
 		e.lastUsed.Store(time.Now().UnixNano())
 		// Errors of go-imap commands come through conn.wrap, which

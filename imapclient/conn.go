@@ -37,6 +37,11 @@ type conn struct {
 	// notifications (on the client's reader goroutine), which make it stale.
 	sorted  *sortCache
 	changed atomic.Bool
+
+	// headerRows makes list rows from header fields instead of ENVELOPE
+	// and BODYSTRUCTURE, for the rest of one request whose list FETCH
+	// broke the connection (see summaries and Session.do).
+	headerRows bool
 }
 
 // dial connects to the server and logs in, classifying a refusal.

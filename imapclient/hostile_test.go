@@ -5,7 +5,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
 )
 
 // hostileMessages reads the messages of testdata/hostile, crafted against
@@ -68,6 +72,71 @@ func TestHostileMessages(t *testing.T) {
 			}
 			if _, err := sess.Search(ctx, folder, Query{Text: "Isi"}, 1, 50); err != nil {
 				t.Errorf("search: %v", err)
+			}
+		})
+	}
+}
+
+// TestListFromHeaders: when the list FETCH breaks the connection, as an
+// ENVELOPE or BODYSTRUCTURE go-imap cannot parse does, the redialled
+// attempt builds the rows from the header fields, and they read as the
+// ordinary ones do; the hostile messages list that way too.
+func TestListFromHeaders(t *testing.T) {
+	_, hostile := hostileMessages(t)
+	now := time.Date(2025, 11, 24, 9, 30, 0, 0, time.UTC)
+	msgs := [][]byte{
+		plainMessage("Rapat koordinasi", "Isi.", now),
+		multipartMessage([]byte("%PDF-1.4 isi")),
+		[]byte("From: \"Tata Usaha, Bagian\" <tu@pematangsiantar.go.id>\r\nTo: a@b.id, \"C\" <c@d.id>\r\n" +
+			"Subject: =?iso-8859-1?q?R=E9sum=E9?= rapat\r\nDate: Tue, 25 Nov 2025 10:00:00 +0700\r\n\r\nIsi.\r\n"),
+	}
+	flags := [][]imap.Flag{{imap.FlagSeen}, {imap.FlagFlagged}, nil}
+	for _, s := range testServers(t) {
+		t.Run(s.name, func(t *testing.T) {
+			folder := s.newFolder(t, msgs, nil, flags)
+			cache := NewCache(s.cfg, CacheOptions{})
+			defer cache.Close()
+			sess := cache.Session(Credentials{SessionID: "s", Username: s.user, Password: s.pass})
+			ctx := t.Context()
+			want, err := sess.List(ctx, folder, 1, 50)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { testHookListFetch = nil })
+			breaks := 0
+			testHookListFetch = func(c *conn) {
+				breaks++
+				c.client.Close()
+			}
+			got, err := sess.List(ctx, folder, 1, 50)
+			testHookListFetch = nil
+			if err != nil || breaks != 1 {
+				t.Fatalf("list after a broken FETCH: %v (%d breaks)", err, breaks)
+			}
+			if len(got.Messages) != len(want.Messages) {
+				t.Fatalf("%d rows from headers, want %d", len(got.Messages), len(want.Messages))
+			}
+			for i, g := range got.Messages {
+				w := want.Messages[i]
+				if g.UID != w.UID || g.Subject != w.Subject || !g.Date.Equal(w.Date) || g.Size != w.Size ||
+					g.Seen != w.Seen || g.Flagged != w.Flagged || g.HasAttachments != w.HasAttachments ||
+					!slices.Equal(g.From, w.From) || !slices.Equal(g.To, w.To) {
+					t.Errorf("row %d from headers:\n%+v\nwant\n%+v", i, g, w)
+				}
+			}
+			// The next request is back to ENVELOPE and BODYSTRUCTURE.
+			testHookListFetch = func(*conn) { breaks++ }
+			if _, err := sess.List(ctx, folder, 1, 50); err != nil || breaks != 2 {
+				t.Errorf("next list: %v (%d fetches through the hook)", err, breaks-1)
+			}
+			testHookListFetch = nil
+
+			bad := s.newFolder(t, hostile, nil, nil)
+			testHookListFetch = func(c *conn) { c.client.Close() }
+			p, err := sess.List(ctx, bad, 1, 50)
+			testHookListFetch = nil
+			if err != nil || len(p.Messages) != len(hostile) {
+				t.Fatalf("hostile messages from headers: %v", err)
 			}
 		})
 	}

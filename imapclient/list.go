@@ -197,15 +197,15 @@ func (c *conn) list(folder string, order Order, page, perPage int) (*Page, error
 		hi = total - (page-1)*perPage
 		lo = max(hi-perPage+1, 1)
 	}
-	msgs, err := c.client.Fetch(seqRange(uint32(lo), uint32(hi)), listItems()).Collect()
+	msgs, err := c.client.Fetch(seqRange(uint32(lo), uint32(hi)), c.rowItems()).Collect()
 	if err != nil {
-		return nil, c.wrap(err, "fetch list")
+		return nil, c.rowsErr(err)
 	}
 	asc := p.Order.Ascending
 	sort.Slice(msgs, func(i, j int) bool { return (msgs[i].SeqNum < msgs[j].SeqNum) == asc })
 	p.Messages = make([]MessageSummary, 0, len(msgs))
 	for _, m := range msgs {
-		p.Messages = append(p.Messages, summarize(m))
+		p.Messages = append(p.Messages, row(m))
 	}
 	return p, nil
 }
@@ -233,12 +233,14 @@ func (c *conn) listFromCache(folder string, order Order, page, perPage int) (*Pa
 	noop := c.client.Noop()
 	var fetch *imapclient.FetchCommand
 	if len(want) > 0 {
-		fetch = c.client.Fetch(imap.UIDSetNum(want...), listItems())
+		fetch = c.client.Fetch(imap.UIDSetNum(want...), c.rowItems())
 	}
 	var msgs []*imapclient.FetchMessageBuffer
 	var fetchErr error
 	if fetch != nil {
-		msgs, fetchErr = fetch.Collect()
+		if msgs, fetchErr = fetch.Collect(); fetchErr != nil {
+			c.rowsErr(fetchErr) // the normal path then fails and is retried
+		}
 	}
 	if err := noop.Wait(); err != nil || fetchErr != nil || c.changed.Load() ||
 		c.client.Mailbox() == nil || c.client.Mailbox().NumMessages != c.numMessages {
@@ -263,9 +265,9 @@ func (c *conn) summaries(uids []imap.UID) ([]MessageSummary, error) {
 	if len(uids) == 0 {
 		return nil, nil
 	}
-	msgs, err := c.client.Fetch(imap.UIDSetNum(uids...), listItems()).Collect()
+	msgs, err := c.client.Fetch(imap.UIDSetNum(uids...), c.rowItems()).Collect()
 	if err != nil {
-		return nil, c.wrap(err, "fetch list")
+		return nil, c.rowsErr(err)
 	}
 	return inOrder(msgs, uids), nil
 }
@@ -279,7 +281,7 @@ func inOrder(msgs []*imapclient.FetchMessageBuffer, uids []imap.UID) []MessageSu
 	sort.Slice(msgs, func(i, j int) bool { return rank[msgs[i].UID] < rank[msgs[j].UID] })
 	out := make([]MessageSummary, 0, len(msgs))
 	for _, m := range msgs {
-		out = append(out, summarize(m))
+		out = append(out, row(m))
 	}
 	return out
 }
