@@ -45,6 +45,26 @@ type Cache struct {
 	closed  bool
 	stop    chan struct{}
 	done    chan struct{}
+
+	// Counters for Stats.
+	dials, redials atomic.Uint64
+}
+
+// CacheStats are counters of a Cache since it was made, for monitoring.
+type CacheStats struct {
+	// Conns is the number of cached connections now.
+	Conns int
+	// Dials counts connections opened and logged in (sign-ins, a
+	// session's first request on this instance, re-logins after MaxAge).
+	Dials uint64
+	// Redials counts connections dialled again because the server
+	// dropped the previous one (before or during a request).
+	Redials uint64
+}
+
+// Stats returns the cache's counters.
+func (c *Cache) Stats() CacheStats {
+	return CacheStats{Conns: c.Len(), Dials: c.dials.Load(), Redials: c.redials.Load()}
 }
 
 // entry is one session's connection. The token channel (capacity one)
@@ -109,6 +129,7 @@ func (c *Cache) Login(ctx context.Context, cr Credentials) error {
 	if err != nil {
 		return err
 	}
+	c.dials.Add(1)
 	e := newEntry(cr.Username, sha256.Sum256([]byte(cr.Password)))
 	e.conn = cn
 	e.loggedIn.Store(time.Now().UnixNano())
@@ -282,6 +303,9 @@ func (s *Session) do(ctx context.Context, fn func(*conn) error) error {
 		headerRows := false
 		if e.conn == nil || e.conn.closed() || e.age(time.Now()) > c.opts.MaxAge {
 			if e.conn != nil {
+				if e.conn.closed() {
+					c.redials.Add(1)
+				}
 				headerRows = e.conn.headerRows
 				e.conn.close()
 			}
@@ -290,6 +314,7 @@ func (s *Session) do(ctx context.Context, fn func(*conn) error) error {
 				e.conn = nil
 				return err
 			}
+			c.dials.Add(1)
 			e.conn = cn
 			e.loggedIn.Store(time.Now().UnixNano())
 		}

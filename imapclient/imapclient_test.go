@@ -355,6 +355,9 @@ func TestRedialAfterDrop(t *testing.T) {
 			if _, err := cache.Session(cr).List(t.Context(), "INBOX", 1, 10); err != nil {
 				t.Fatalf("after a dropped connection: %v", err)
 			}
+			if st := cache.Stats(); st != (CacheStats{Conns: 1, Dials: 2, Redials: 1}) {
+				t.Errorf("stats %+v, want 1 connection, 2 dials, 1 redial", st)
+			}
 		})
 	}
 }

@@ -7,8 +7,8 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// accessLog writes one line per request: method, path, status, duration
-// and client address. Query strings are left out (they hold folder names
+// accessLog counts every request in the metrics and writes one line per
+// request: method, path, status, duration and client address. Query strings are left out (they hold folder names
 // and, later, search terms), and so is everything a form carries. An error
 // is rendered here, by the one error handler, so its status is logged.
 func (a *app) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
@@ -17,11 +17,12 @@ func (a *app) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 		if err := next(c); err != nil {
 			c.Error(err)
 		}
+		status := c.Response().Status
+		a.metrics.request(c.Path(), c.Request().Method, status, time.Since(start))
 		// Load balancers poll /healthz; static files are cached for a year.
 		if p := c.Path(); p == "/healthz" || p == "/static/:hash/*" {
 			return nil
 		}
-		status := c.Response().Status
 		level := slog.LevelInfo
 		if status >= 500 {
 			level = slog.LevelWarn

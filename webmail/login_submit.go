@@ -52,6 +52,7 @@ func (a *app) loginSubmit(c echo.Context) error {
 		return a.render(c, status, viewLogin, p)
 	}
 	if f.Username == "" || f.Password == "" {
+		a.metrics.logins.WithLabelValues("invalid").Inc()
 		return fail(http.StatusUnprocessableEntity, "login.error.missing")
 	}
 	account := a.account(f.Username)
@@ -61,6 +62,7 @@ func (a *app) loginSubmit(c echo.Context) error {
 	try, ok := a.limiter.begin(ip, account)
 	if !ok {
 		a.log.Warn("sign-in refused", append([]any{"event", "login_failed", "reason", "rate_limited"}, audit...)...)
+		a.metrics.logins.WithLabelValues("rate_limited").Inc()
 		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(a.retryAfter().Seconds()))))
 		return fail(http.StatusTooManyRequests, "login.error.too_many")
 	}
@@ -78,24 +80,26 @@ func (a *app) loginSubmit(c echo.Context) error {
 	defer cancel()
 	err = a.imap.Login(ctx, cr)
 	if err != nil {
-		reason, status, key := "error", http.StatusServiceUnavailable, "login.error.unavailable"
+		reason, outcome, status, key := "error", "error", http.StatusServiceUnavailable, "login.error.unavailable"
 		switch {
 		case errors.Is(err, imapclient.ErrAuthFailed):
 			// The one failure that counts against the limits.
-			reason, status, key = "wrong_password", http.StatusUnauthorized, "login.error.auth"
+			reason, outcome, status, key = "wrong_password", "wrong_password", http.StatusUnauthorized, "login.error.auth"
 		case errors.Is(err, imapclient.ErrMustChangePassword):
 			// The server refused the password as expired ([EXPIRED],
 			// or Zimbra's [ALERT]): the change form asks for it again
 			// and the driver checks it when it changes it.
 			try.succeeded()
+			a.metrics.logins.WithLabelValues("must_change").Inc()
 			return a.startPendingChange(c, account, f.Password, reasonExpired)
 		case errors.Is(err, imapclient.ErrUnavailable):
 			try.succeeded()
-			reason = "server_unavailable"
+			reason, outcome = "server_unavailable", "unavailable"
 		default:
 			try.succeeded()
 		}
 		a.log.Warn("sign-in failed", append([]any{"event", "login_failed", "reason", reason, "err", err}, audit...)...)
+		a.metrics.logins.WithLabelValues(outcome).Inc()
 		return fail(status, key)
 	}
 	try.succeeded()
@@ -108,13 +112,16 @@ func (a *app) loginSubmit(c echo.Context) error {
 		a.imap.Drop(sid)
 		a.log.Error("sign-in failed: cannot tell whether the password must be changed",
 			append([]any{"event", "login_failed", "reason", "detector_error", "err", err}, audit...)...)
+		a.metrics.logins.WithLabelValues("error").Inc()
 		return fail(http.StatusServiceUnavailable, "login.error.unavailable")
 	}
 	if reason != "" {
 		a.imap.Drop(sid)
+		a.metrics.logins.WithLabelValues("must_change").Inc()
 		return a.startPendingChange(c, account, f.Password, reason)
 	}
 	a.log.Info("sign-in", append([]any{"event", "login"}, audit...)...)
+	a.metrics.logins.WithLabelValues("ok").Inc()
 
 	// A new session: new id and new CSRF secret, so nothing from before
 	// sign-in (session fixation) carries over.

@@ -60,6 +60,7 @@ func (a *app) messageSend(c echo.Context, f *composeForm) error {
 	built, err := m.Build(j.dir, false) // no Bcc header leaves
 	if err != nil {
 		a.log.Error("compose: build failed", "account", s.Account, "err", err)
+		a.metrics.sends.WithLabelValues("failed").Inc()
 		return j.keepParts(http.StatusInternalServerError, j.t("compose.error.send_failed"), nil, rc, parts)
 	}
 	defer built.Remove()
@@ -67,6 +68,7 @@ func (a *app) messageSend(c echo.Context, f *composeForm) error {
 	if err := a.submit(j.ctx, s, rcpt, built); err != nil {
 		return j.sendFailed(err, rc, parts)
 	}
+	a.metrics.sends.WithLabelValues("ok").Inc()
 	a.log.Info("message sent", "event", "send", "account", s.Account, "ip", ipString(clientAddr(c)),
 		"recipients", len(rcpt), "attachments", len(m.Attachments), "size", built.Size, "message_id", built.MessageID)
 	return a.redirectFlash(c, folderURL(f.backFolder(), 1), j.afterSend(built))
@@ -125,6 +127,11 @@ func (j *composeJob) sendFailed(err error, rc recipients, parts []keptPart) erro
 	kind := smtpclient.Classify(err)
 	j.a.log.Warn("send failed", "event", "send_failed", "account", j.account, "ip", ipString(clientAddr(j.c)),
 		"kind", kind.String(), "err", err)
+	outcome := "failed"
+	if kind == smtpclient.KindRecipients {
+		outcome = "refused"
+	}
+	j.a.metrics.sends.WithLabelValues(outcome).Inc()
 	status, key := http.StatusBadGateway, "compose.error.send_failed"
 	switch kind {
 	case smtpclient.KindRecipients:

@@ -131,6 +131,12 @@ func (a *app) changePassword(c echo.Context, flow, account, current string, f pa
 			attrs = append(attrs, "err", err)
 		}
 		a.log.Warn("password change failed", attrs...)
+		outcome := "failed"
+		switch reason {
+		case "wrong_old_password", "backend_policy", "recently_used", "too_soon", "rate_limited":
+			outcome = "refused"
+		}
+		a.metrics.passwords.WithLabelValues(outcome).Inc()
 		return fl
 	}
 	msg := func(key string, args ...any) []string { return []string{a.cat.T(lang, key, args...)} }
@@ -175,6 +181,7 @@ func (a *app) changePassword(c echo.Context, flow, account, current string, f pa
 		}
 		a.log.Info("password change refused by the policy", append([]any{"event", "password_change_failed",
 			"reason", "policy", "rules", strings.Join(rules, ",")}, audit...)...)
+		a.metrics.passwords.WithLabelValues("refused").Inc()
 		return fl
 	}
 
@@ -183,6 +190,7 @@ func (a *app) changePassword(c echo.Context, flow, account, current string, f pa
 	err := a.cfg.Password.Change(ctx, account, f.Old, f.New)
 	if err == nil {
 		a.log.Info("password changed", append([]any{"event", "password_changed"}, audit...)...)
+		a.metrics.passwords.WithLabelValues("ok").Inc()
 		return nil
 	}
 	var pe *password.PolicyError

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/time/rate"
 
 	"github.com/pematangsiantar/webmail/imapclient"
@@ -69,6 +70,10 @@ type Config struct {
 	PerPage int
 	// LoginLimit bounds failed sign-ins (defaults as documented there).
 	LoginLimit LoginLimit
+	// Metrics, when set, receives the app's Prometheus metrics (requests,
+	// sign-ins, sends, password changes, IMAP connections); the caller
+	// serves them (webmail serve --metrics-listen).
+	Metrics prometheus.Registerer
 	// Logger receives request errors and the sign-in audit trail
 	// (default slog.Default()).
 	Logger *slog.Logger
@@ -209,6 +214,7 @@ type app struct {
 	strength *requestLimiter
 	policy   *sanitizer
 	sizes    *sizeLimit
+	metrics  *metrics
 }
 
 // New builds the web application: it parses the templates and translations
@@ -234,6 +240,10 @@ func New(cfg Config, imap *imapclient.Cache) (*echo.Echo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("webmail: %w", err)
 	}
+	m, err := newMetrics(cfg.Metrics, imap)
+	if err != nil {
+		return nil, fmt.Errorf("webmail: %w", err)
+	}
 	a := &app{
 		cfg:      cfg,
 		imap:     imap,
@@ -246,6 +256,7 @@ func New(cfg Config, imap *imapclient.Cache) (*echo.Echo, error) {
 		strength: newRequestLimiter(strengthRate, strengthBurst, cfg.Now),
 		policy:   newSanitizer(),
 		sizes:    &sizeLimit{},
+		metrics:  m,
 	}
 	if cfg.SMTP.Addr == "" {
 		a.log.Warn("no SMTP server configured: messages cannot be sent, only saved as drafts")

@@ -59,6 +59,7 @@ var serveSettings = []setting{
 	{"password-min-length", "10", "shortest new password accepted"},
 	{"password-min-score", "3", "weakest new password accepted, as a zxcvbn strength score from 0 to 4"},
 	{"imap-max-conns", "500", "most IMAP connections kept open by this instance"},
+	{"metrics-listen", "", "address of a separate plain-HTTP listener serving Prometheus metrics at /metrics, e.g. 127.0.0.1:9100 (empty: none); keep it off the public network"},
 	{"log-format", "text", "log format: text or json"},
 	{"log-level", "info", "log level: debug, info, warn or error"},
 }
@@ -161,14 +162,16 @@ func readConfigFile(path string) (map[string]string, error) {
 
 // serveConfig is everything `webmail serve` needs, validated.
 type serveConfig struct {
-	Listen   string
-	TLSCert  string
-	TLSKey   string
-	IMAP     imapclient.Config
-	SMTP     smtpclient.Config
-	MaxConns int
-	Web      webmail.Config
-	Log      logConfig
+	Listen string
+	// MetricsListen is the /metrics listener's address ("" for none).
+	MetricsListen string
+	TLSCert       string
+	TLSKey        string
+	IMAP          imapclient.Config
+	SMTP          smtpclient.Config
+	MaxConns      int
+	Web           webmail.Config
+	Log           logConfig
 }
 
 type logConfig struct {
@@ -183,7 +186,7 @@ func buildServeConfig(raw map[string]string) (*serveConfig, error) {
 	bad := func(name, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("--%s (%s): %s", name, envName(name), fmt.Sprintf(format, args...)))
 	}
-	cfg := &serveConfig{Listen: raw["listen"], TLSCert: raw["tls-cert"], TLSKey: raw["tls-key"]}
+	cfg := &serveConfig{Listen: raw["listen"], TLSCert: raw["tls-cert"], TLSKey: raw["tls-key"], MetricsListen: raw["metrics-listen"]}
 
 	var roots *x509.CertPool
 	if ca := raw["backend-ca"]; ca != "" {
@@ -298,6 +301,14 @@ func buildServeConfig(raw map[string]string) (*serveConfig, error) {
 		bad("listen", "%q is not host:port", cfg.Listen)
 	} else if cfg.TLSCert == "" && len(proxies) == 0 && !imapclient.IsLoopback(host) {
 		bad("listen", "plain HTTP on %q would send passwords in the clear: listen on 127.0.0.1, or serve HTTPS with --tls-cert/--tls-key, or put a TLS reverse proxy in front and name it with --trusted-proxy", cfg.Listen)
+	}
+
+	if cfg.MetricsListen != "" {
+		if _, _, err := net.SplitHostPort(cfg.MetricsListen); err != nil {
+			bad("metrics-listen", "%q is not host:port", cfg.MetricsListen)
+		} else if cfg.MetricsListen == cfg.Listen {
+			bad("metrics-listen", "must differ from --listen: metrics are not for the users' browsers")
+		}
 	}
 
 	cfg.Log = logConfig{Format: raw["log-format"], Level: raw["log-level"]}

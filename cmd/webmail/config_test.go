@@ -122,6 +122,8 @@ func TestServeRefusesBadSettings(t *testing.T) {
 		{"bad size", nil, []string{"--max-message-size", "banyak"}, []string{"--max-message-size"}},
 		{"bad hostname", nil, []string{"--hostname", "localhost"}, []string{"--hostname"}},
 		{"missing key file", map[string]string{"WEBMAIL_SESSION_KEYS": "/tidak/ada"}, nil, []string{"--session-keys"}},
+		{"bad metrics address", nil, []string{"--metrics-listen", "9100"}, []string{"--metrics-listen", "host:port"}},
+		{"metrics on the web listener", nil, []string{"--metrics-listen", "127.0.0.1:8080"}, []string{"--metrics-listen", "differ"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

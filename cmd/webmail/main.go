@@ -20,6 +20,10 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
 	"github.com/pematangsiantar/webmail/imapclient"
 	"github.com/pematangsiantar/webmail/webmail"
 )
@@ -102,6 +106,23 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	cache := imapclient.NewCache(cfg.IMAP, imapclient.CacheOptions{MaxConns: cfg.MaxConns, Logger: logger})
 	defer cache.Close()
 	cfg.Web.Logger = logger
+	if cfg.MetricsListen != "" {
+		reg := prometheus.NewRegistry()
+		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+		cfg.Web.Metrics = reg
+		ln, err := net.Listen("tcp", cfg.MetricsListen)
+		if err != nil {
+			return fmt.Errorf("metrics: listen on %s: %w", cfg.MetricsListen, err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+		go func() {
+			if err := serve(ctx, ln, "", "", mux, logger); err != nil {
+				logger.Error("metrics listener stopped", "err", err)
+			}
+		}()
+		logger.Info("serving metrics", "listen", ln.Addr().String(), "path", "/metrics")
+	}
 	handler, err := webmail.New(cfg.Web, cache)
 	if err != nil {
 		return err
@@ -119,6 +140,15 @@ func listenAndServe(ctx context.Context, addr, certFile, keyFile string, handler
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	return serve(ctx, ln, certFile, keyFile, handler, logger)
+}
+
+// serve serves on ln (HTTPS when certFile is set) until ctx ends, then
+// shuts down gracefully.
+func serve(ctx context.Context, ln net.Listener, certFile, keyFile string, handler http.Handler, logger *slog.Logger) error {
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -127,9 +157,6 @@ func listenAndServe(ctx context.Context, addr, certFile, keyFile string, handler
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
-	if ready != nil {
-		ready(ln.Addr())
 	}
 	errc := make(chan error, 1)
 	go func() {

@@ -27,7 +27,8 @@ import (
 
 // TestServeHTTPS runs `webmail serve` serving HTTPS itself in front of the
 // embedded mail server: HSTS is sent, the session cookie is Secure and
-// HttpOnly, and a user can sign in and see the inbox.
+// HttpOnly, and a user can sign in and see the inbox. The Prometheus
+// metrics are on their own listener only, and count that sign-in.
 func TestServeHTTPS(t *testing.T) {
 	b, err := demo.Start(demo.Options{Seed: true})
 	if err != nil {
@@ -40,7 +41,7 @@ func TestServeHTTPS(t *testing.T) {
 	if _, err := keygen(keys, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	addr := freeLoopbackAddr(t)
+	addr, metricsAddr := freeLoopbackAddr(t), freeLoopbackAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
@@ -48,6 +49,7 @@ func TestServeHTTPS(t *testing.T) {
 			"--imap", "imap+insecure://" + b.IMAPAddr, "--smtp", "smtp+insecure://" + b.SMTPAddr,
 			"--domain", "pematangsiantar.go.id", "--session-keys", keys, "--listen", addr,
 			"--tls-cert", certFile, "--tls-key", keyFile, "--helpdesk", "Diskominfo",
+			"--metrics-listen", metricsAddr,
 		}, func(string) string { return "" }, io.Discard)
 	}()
 	defer func() {
@@ -100,6 +102,24 @@ func TestServeHTTPS(t *testing.T) {
 	}
 	if !strings.Contains(setCookie, "Secure") || !strings.Contains(setCookie, "HttpOnly") || !strings.Contains(setCookie, "SameSite=Lax") {
 		t.Errorf("session cookie flags: %q", setCookie)
+	}
+
+	if resp, err := client.Get(base + "/metrics"); err != nil {
+		t.Error(err)
+	} else if resp.Body.Close(); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("metrics on the public listener: %d", resp.StatusCode)
+	}
+	resp, err = http.Get("http://" + metricsAddr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{`webmail_logins_total{outcome="ok"} 1`, "webmail_imap_connections 1",
+		`webmail_http_requests_total{code="200",method="GET",route="/login"} 1`, "go_goroutines ", "process_resident_memory_bytes "} {
+		if !strings.Contains(string(metrics), want) {
+			t.Errorf("metrics lack %q", want)
+		}
 	}
 }
 
