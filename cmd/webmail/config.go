@@ -45,6 +45,12 @@ var serveSettings = []setting{
 	{"timezone", "Asia/Jakarta", "time zone dates are shown in"},
 	{"tls-cert", "", "PEM certificate chain to serve HTTPS directly (with --tls-key)"},
 	{"tls-key", "", "PEM private key for --tls-cert"},
+	{"acme-domain", "", "host names to get HTTPS certificates for automatically over ACME (Let's Encrypt), comma-separated, e.g. webmail.pematangsiantar.go.id; instead of --tls-cert"},
+	{"acme-cache", "", "directory where the ACME account key and the certificates are kept (required with --acme-domain)"},
+	{"acme-email", "", "contact address given to the certificate authority, for expiry notices"},
+	{"acme-directory", "https://acme-v02.api.letsencrypt.org/directory", "the ACME server's directory URL (another CA, Let's Encrypt's staging, or an internal ACME server)"},
+	{"acme-ca", "", "PEM file of CA certificates to trust for an internal ACME server, in addition to the system roots"},
+	{"acme-http-listen", "", "plain-HTTP address for ACME http-01 challenges and the redirect to HTTPS, usually :80 (empty: TLS-ALPN-01 challenges on --listen only)"},
 	{"trusted-proxy", "", "comma-separated CIDRs of reverse proxies that terminate TLS; only they may set X-Forwarded-For/-Proto"},
 	{"idle-timeout", "30m", "sign a user out after this long without activity"},
 	{"session-lifetime", "12h", "sign a user out this long after sign-in, active or not"},
@@ -167,11 +173,13 @@ type serveConfig struct {
 	MetricsListen string
 	TLSCert       string
 	TLSKey        string
-	IMAP          imapclient.Config
-	SMTP          smtpclient.Config
-	MaxConns      int
-	Web           webmail.Config
-	Log           logConfig
+	// ACME gets and renews the HTTPS certificate (nil: --tls-cert or none).
+	ACME     *acmeConfig
+	IMAP     imapclient.Config
+	SMTP     smtpclient.Config
+	MaxConns int
+	Web      webmail.Config
+	Log      logConfig
 }
 
 type logConfig struct {
@@ -296,10 +304,11 @@ func buildServeConfig(raw map[string]string) (*serveConfig, error) {
 			bad("tls-cert", "cannot load the certificate and key: %v", err)
 		}
 	}
+	cfg.ACME = buildACME(raw, bad)
 	host, _, err := net.SplitHostPort(cfg.Listen)
 	if err != nil {
 		bad("listen", "%q is not host:port", cfg.Listen)
-	} else if cfg.TLSCert == "" && len(proxies) == 0 && !imapclient.IsLoopback(host) {
+	} else if cfg.TLSCert == "" && cfg.ACME == nil && len(proxies) == 0 && !imapclient.IsLoopback(host) {
 		bad("listen", "plain HTTP on %q would send passwords in the clear: listen on 127.0.0.1, or serve HTTPS with --tls-cert/--tls-key, or put a TLS reverse proxy in front and name it with --trusted-proxy", cfg.Listen)
 	}
 

@@ -124,6 +124,10 @@ func TestServeRefusesBadSettings(t *testing.T) {
 		{"missing key file", map[string]string{"WEBMAIL_SESSION_KEYS": "/tidak/ada"}, nil, []string{"--session-keys"}},
 		{"bad metrics address", nil, []string{"--metrics-listen", "9100"}, []string{"--metrics-listen", "host:port"}},
 		{"metrics on the web listener", nil, []string{"--metrics-listen", "127.0.0.1:8080"}, []string{"--metrics-listen", "differ"}},
+		{"acme without a cache", nil, []string{"--acme-domain", "webmail.pematangsiantar.go.id"}, []string{"--acme-cache"}},
+		{"acme and a certificate", nil, []string{"--acme-domain", "webmail.pematangsiantar.go.id", "--acme-cache", "/tmp/x", "--tls-cert", "/x.pem", "--tls-key", "/x.key"}, []string{"--acme-domain", "exclude"}},
+		{"acme for an address", nil, []string{"--acme-domain", "10.0.0.5", "--acme-cache", "/tmp/x"}, []string{"--acme-domain", "10.0.0.5"}},
+		{"acme over http", nil, []string{"--acme-domain", "webmail.pematangsiantar.go.id", "--acme-cache", "/tmp/x", "--acme-directory", "http://ca.local/dir"}, []string{"--acme-directory"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -219,5 +223,29 @@ func TestServePasswordSettings(t *testing.T) {
 		if _, err := build(tt.args...); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%v: got %v, want an error naming %s", tt.args, err, tt.want)
 		}
+	}
+}
+
+// TestServeACMESettings: with --acme-domain, HTTPS on all interfaces needs
+// neither certificate files nor a proxy, and the domains are normalised.
+func TestServeACMESettings(t *testing.T) {
+	dir := t.TempDir()
+	keys := filepath.Join(dir, "session.keys")
+	keygen(keys, time.Now())
+	raw, err := loadSettings("serve", serveSettings, []string{"--listen", ":443",
+		"--acme-domain", " Webmail.Pematangsiantar.go.id, mail.pematangsiantar.go.id ", "--acme-cache", dir, "--acme-http-listen", ":80"},
+		env(map[string]string{"WEBMAIL_IMAP": "imaps://mail.pematangsiantar.go.id", "WEBMAIL_SMTP": "smtps://mail.pematangsiantar.go.id",
+			"WEBMAIL_DOMAIN": "pematangsiantar.go.id", "WEBMAIL_SESSION_KEYS": keys}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := buildServeConfig(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := cfg.ACME
+	if a == nil || strings.Join(a.Domains, ",") != "webmail.pematangsiantar.go.id,mail.pematangsiantar.go.id" ||
+		a.Directory != "https://acme-v02.api.letsencrypt.org/directory" || a.HTTPListen != ":80" || a.Roots != nil {
+		t.Errorf("acme settings %+v", a)
 	}
 }

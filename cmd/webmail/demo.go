@@ -66,7 +66,7 @@ func cmdDemo(ctx context.Context, args []string, getenv func(string) string, std
 	if err != nil {
 		return err
 	}
-	return listenAndServe(ctx, raw["listen"], "", "", handler, logger, func(addr net.Addr) {
+	return listenAndServe(ctx, raw["listen"], nil, handler, logger, func(addr net.Addr) {
 		fmt.Fprintf(stdout, "\nWebmail demo: http://%s/\n\nDemo accounts (user name / password):\n", addr)
 		for _, a := range backend.Accounts {
 			note := ""

@@ -9,6 +9,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -117,7 +118,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		mux := http.NewServeMux()
 		mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 		go func() {
-			if err := serve(ctx, ln, "", "", mux, logger); err != nil {
+			if err := serve(ctx, ln, nil, mux, logger); err != nil {
 				logger.Error("metrics listener stopped", "err", err)
 			}
 		}()
@@ -127,15 +128,30 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	logger.Info("starting webmail", "listen", cfg.Listen, "https", cfg.TLSCert != "",
+	var tlsConfig *tls.Config
+	switch {
+	case cfg.ACME != nil:
+		m := cfg.ACME.manager()
+		tlsConfig = m.TLSConfig()
+		if err := cfg.ACME.startHTTP(ctx, m, logger); err != nil {
+			return err
+		}
+	case cfg.TLSCert != "":
+		cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
+		if err != nil {
+			return fmt.Errorf("--tls-cert: %w", err)
+		}
+		tlsConfig = &tls.Config{Certificates: []tls.Certificate{cert}}
+	}
+	logger.Info("starting webmail", "listen", cfg.Listen, "https", tlsConfig != nil, "acme", cfg.ACME != nil,
 		"imap", cfg.IMAP.Security.String()+"://"+cfg.IMAP.Addr, "smtp", cfg.SMTP.Addr,
 		"domain", cfg.Web.Domain, "trusted_proxies", len(cfg.Web.TrustedProxies))
-	return listenAndServe(ctx, cfg.Listen, cfg.TLSCert, cfg.TLSKey, handler, logger, nil)
+	return listenAndServe(ctx, cfg.Listen, tlsConfig, handler, logger, nil)
 }
 
 // listenAndServe serves until ctx ends, then shuts down gracefully. ready,
 // when not nil, receives the bound address once listening.
-func listenAndServe(ctx context.Context, addr, certFile, keyFile string, handler http.Handler, logger *slog.Logger, ready func(net.Addr)) error {
+func listenAndServe(ctx context.Context, addr string, tlsConfig *tls.Config, handler http.Handler, logger *slog.Logger, ready func(net.Addr)) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
@@ -143,12 +159,12 @@ func listenAndServe(ctx context.Context, addr, certFile, keyFile string, handler
 	if ready != nil {
 		ready(ln.Addr())
 	}
-	return serve(ctx, ln, certFile, keyFile, handler, logger)
+	return serve(ctx, ln, tlsConfig, handler, logger)
 }
 
-// serve serves on ln (HTTPS when certFile is set) until ctx ends, then
-// shuts down gracefully.
-func serve(ctx context.Context, ln net.Listener, certFile, keyFile string, handler http.Handler, logger *slog.Logger) error {
+// serve serves on ln (HTTPS with tlsConfig, plain HTTP when it is nil)
+// until ctx ends, then shuts down gracefully.
+func serve(ctx context.Context, ln net.Listener, tlsConfig *tls.Config, handler http.Handler, logger *slog.Logger) error {
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -160,8 +176,9 @@ func serve(ctx context.Context, ln net.Listener, certFile, keyFile string, handl
 	}
 	errc := make(chan error, 1)
 	go func() {
-		if certFile != "" {
-			errc <- srv.ServeTLS(ln, certFile, keyFile)
+		if tlsConfig != nil {
+			srv.TLSConfig = tlsConfig
+			errc <- srv.ServeTLS(ln, "", "")
 		} else {
 			errc <- srv.Serve(ln)
 		}
