@@ -66,6 +66,8 @@ func (a *app) loginSubmit(c echo.Context) error {
 		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(a.retryAfter().Seconds()))))
 		return fail(http.StatusTooManyRequests, "login.error.too_many")
 	}
+	// Free unless the password turns out wrong (failed, below).
+	defer try.succeeded()
 
 	sid, err := randomString(18)
 	if err != nil {
@@ -84,25 +86,21 @@ func (a *app) loginSubmit(c echo.Context) error {
 		switch {
 		case errors.Is(err, imapclient.ErrAuthFailed):
 			// The one failure that counts against the limits.
+			try.failed()
 			reason, outcome, status, key = "wrong_password", "wrong_password", http.StatusUnauthorized, "login.error.auth"
 		case errors.Is(err, imapclient.ErrMustChangePassword):
 			// The server refused the password as expired ([EXPIRED],
 			// or Zimbra's [ALERT]): the change form asks for it again
 			// and the driver checks it when it changes it.
-			try.succeeded()
 			a.metrics.logins.WithLabelValues("must_change").Inc()
 			return a.startPendingChange(c, account, f.Password, reasonExpired)
 		case errors.Is(err, imapclient.ErrUnavailable):
-			try.succeeded()
 			reason, outcome = "server_unavailable", "unavailable"
-		default:
-			try.succeeded()
 		}
 		a.log.Warn("sign-in failed", append([]any{"event", "login_failed", "reason", reason, "err", err}, audit...)...)
 		a.metrics.logins.WithLabelValues(outcome).Inc()
 		return fail(status, key)
 	}
-	try.succeeded()
 
 	// The password is right, but is it one that must be changed first?
 	// Only now, so a wrong password never costs an argon2 computation or

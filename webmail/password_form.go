@@ -154,7 +154,9 @@ func (a *app) changePassword(c echo.Context, flow, account, current string, f pa
 	// is not locked out.
 	wrongPassword := false
 	defer func() {
-		if !wrongPassword {
+		if wrongPassword {
+			try.failed()
+		} else {
 			try.succeeded()
 		}
 	}()

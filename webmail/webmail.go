@@ -31,7 +31,9 @@ type KeyPair struct {
 
 // LoginLimit bounds failed sign-in attempts, per client address and per
 // account. Only failures use up tokens, so an office whose staff share one
-// public address is not locked out by its own successful sign-ins.
+// public address is not locked out by its own successful sign-ins. At most
+// AccountBurst sign-ins of one account, and four times IPBurst of one
+// address, may be under way at once.
 type LoginLimit struct {
 	// PerIP is the refill rate of failed attempts per client address
 	// (IPv6 counted per /64); 0 means the default of 10 a minute.
