@@ -1,7 +1,6 @@
 package webmail
 
 import (
-	"crypto/tls"
 	"net/http"
 	"net/url"
 	"slices"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 
-	"github.com/pematangsiantar/webmail/imapclient"
 	"github.com/pematangsiantar/webmail/testenv"
 )
 
@@ -33,11 +31,7 @@ const (
 // app/raw are reported; -benchtime 20x takes a few seconds.
 func BenchmarkDovecotMove500(b *testing.B) {
 	d := testenv.Dovecot(b)
-	icfg, err := imapclient.ParseURL(d.IMAP)
-	if err != nil {
-		b.Fatal(err)
-	}
-	icfg.TLS = &tls.Config{RootCAs: testenv.CAPool(b, d), ServerName: "localhost"}
+	icfg := dovecotIMAP(b, d)
 	user := d.Bench
 	if user.Address == "" {
 		b.Fatal("WEBMAIL_TEST_BENCH_USER is not set")

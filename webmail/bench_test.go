@@ -1,7 +1,6 @@
 package webmail
 
 import (
-	"crypto/tls"
 	"fmt"
 	"net/http"
 	"slices"
@@ -26,11 +25,7 @@ const benchMessages = 10000
 // ratio are reported as metrics (target: page/raw under 1.5).
 func BenchmarkDovecotPages(b *testing.B) {
 	d := testenv.Dovecot(b)
-	icfg, err := imapclient.ParseURL(d.IMAP)
-	if err != nil {
-		b.Fatal(err)
-	}
-	icfg.TLS = &tls.Config{RootCAs: testenv.CAPool(b, d), ServerName: "localhost"}
+	icfg := dovecotIMAP(b, d)
 	user := d.Bench
 	if user.Address == "" {
 		b.Fatal("WEBMAIL_TEST_BENCH_USER is not set")

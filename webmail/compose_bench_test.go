@@ -35,11 +35,7 @@ func BenchmarkDovecotCompose(b *testing.B) {
 		b.Fatal("WEBMAIL_TEST_USERS needs two users")
 	}
 	pool := testenv.CAPool(b, d)
-	icfg, err := imapclient.ParseURL(d.IMAP)
-	if err != nil {
-		b.Fatal(err)
-	}
-	icfg.TLS = &tls.Config{RootCAs: pool, ServerName: "localhost"}
+	icfg := dovecotIMAP(b, d)
 	scfg, err := smtpclient.ParseURL(d.SMTP)
 	if err != nil {
 		b.Fatal(err)

@@ -27,11 +27,7 @@ func TestDovecotSend(t *testing.T) {
 		t.Fatal("WEBMAIL_TEST_USERS needs two users: one sends, the other receives")
 	}
 	pool := testenv.CAPool(t, d)
-	icfg, err := imapclient.ParseURL(d.IMAP)
-	if err != nil {
-		t.Fatal(err)
-	}
-	icfg.TLS = &tls.Config{RootCAs: pool, ServerName: "localhost"}
+	icfg := dovecotIMAP(t, d)
 	scfg, err := smtpclient.ParseURL(d.SMTP)
 	if err != nil {
 		t.Fatal(err)

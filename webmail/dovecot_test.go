@@ -1,7 +1,6 @@
 package webmail
 
 import (
-	"crypto/tls"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -11,7 +10,6 @@ import (
 
 	goimap "github.com/emersion/go-imap/v2/imapclient"
 
-	"github.com/pematangsiantar/webmail/imapclient"
 	"github.com/pematangsiantar/webmail/testenv"
 )
 
@@ -22,11 +20,7 @@ import (
 // and sign-out.
 func TestDovecot(t *testing.T) {
 	d := testenv.Dovecot(t)
-	icfg, err := imapclient.ParseURL(d.IMAP)
-	if err != nil {
-		t.Fatal(err)
-	}
-	icfg.TLS = &tls.Config{RootCAs: testenv.CAPool(t, d), ServerName: "localhost"}
+	icfg := dovecotIMAP(t, d)
 	user := d.Users[0]
 	e := newEnvAt(t, icfg)
 

@@ -3,6 +3,7 @@ package webmail
 import (
 	"bytes"
 	"crypto/rand"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"log/slog"
@@ -23,6 +24,7 @@ import (
 	"github.com/pematangsiantar/webmail/demo"
 	"github.com/pematangsiantar/webmail/imapclient"
 	"github.com/pematangsiantar/webmail/smtpclient"
+	"github.com/pematangsiantar/webmail/testenv"
 )
 
 // Test accounts of the demo backend (no seeded mail: each test adds what it
@@ -311,4 +313,16 @@ func closedAddr(t *testing.T) string {
 	addr := ln.Addr().String()
 	ln.Close()
 	return addr
+}
+
+// dovecotIMAP is the IMAP configuration of the test stack's Dovecot:
+// STARTTLS, its self-signed certificate trusted.
+func dovecotIMAP(t testing.TB, d *testenv.Server) imapclient.Config {
+	t.Helper()
+	icfg, err := imapclient.ParseURL(d.IMAP)
+	if err != nil {
+		t.Fatal(err)
+	}
+	icfg.TLS = &tls.Config{RootCAs: testenv.CAPool(t, d), ServerName: "localhost"}
+	return icfg
 }

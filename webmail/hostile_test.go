@@ -1,7 +1,6 @@
 package webmail
 
 import (
-	"crypto/tls"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -14,7 +13,6 @@ import (
 	goimap "github.com/emersion/go-imap/v2/imapclient"
 
 	"github.com/pematangsiantar/webmail/demo"
-	"github.com/pematangsiantar/webmail/imapclient"
 	"github.com/pematangsiantar/webmail/testenv"
 )
 
@@ -56,11 +54,7 @@ func TestHostileMessages(t *testing.T) {
 
 	t.Run("dovecot", func(t *testing.T) {
 		d := testenv.Dovecot(t)
-		icfg, err := imapclient.ParseURL(d.IMAP)
-		if err != nil {
-			t.Fatal(err)
-		}
-		icfg.TLS = &tls.Config{RootCAs: testenv.CAPool(t, d), ServerName: "localhost"}
+		icfg := dovecotIMAP(t, d)
 		user := d.Users[0]
 		acct := demo.Account{Address: user.Address, Password: user.Password}
 		folder := fmt.Sprintf("Hostile-%d", time.Now().UnixNano())

@@ -1,11 +1,9 @@
 package webmail
 
 import (
-	"crypto/tls"
 	"net/http"
 	"testing"
 
-	"github.com/pematangsiantar/webmail/imapclient"
 	"github.com/pematangsiantar/webmail/testenv"
 )
 
@@ -15,11 +13,7 @@ import (
 // live_counts.go.
 func BenchmarkDovecotLiveCounts(b *testing.B) {
 	d := testenv.Dovecot(b)
-	icfg, err := imapclient.ParseURL(d.IMAP)
-	if err != nil {
-		b.Fatal(err)
-	}
-	icfg.TLS = &tls.Config{RootCAs: testenv.CAPool(b, d), ServerName: "localhost"}
+	icfg := dovecotIMAP(b, d)
 	e := newEnvAt(b, icfg)
 	user := d.Users[0]
 	br := e.browser()

@@ -1,7 +1,6 @@
 package webmail
 
 import (
-	"crypto/tls"
 	"fmt"
 	"html"
 	"maps"
@@ -441,11 +440,7 @@ func TestActionDovecot(t *testing.T) {
 	d := testenv.Dovecot(t)
 	for _, ignore := range [][]string{nil, {"MOVE"}} {
 		t.Run(strings.Join(append([]string{"caps"}, ignore...), "-"), func(t *testing.T) {
-			icfg, err := imapclient.ParseURL(d.IMAP)
-			if err != nil {
-				t.Fatal(err)
-			}
-			icfg.TLS = &tls.Config{RootCAs: testenv.CAPool(t, d), ServerName: "localhost"}
+			icfg := dovecotIMAP(t, d)
 			icfg.IgnoreCaps = ignore
 			user := d.Users[0]
 			e := newEnvAt(t, icfg)

@@ -2,7 +2,6 @@ package webmail
 
 import (
 	"bytes"
-	"crypto/tls"
 	"fmt"
 	"html"
 	"io"
@@ -72,11 +71,7 @@ func TestAttachedMessageView(t *testing.T) {
 
 func TestAttachedMessageViewDovecot(t *testing.T) {
 	d := testenv.Dovecot(t)
-	icfg, err := imapclient.ParseURL(d.IMAP)
-	if err != nil {
-		t.Fatal(err)
-	}
-	icfg.TLS = &tls.Config{RootCAs: testenv.CAPool(t, d), ServerName: "localhost"}
+	icfg := dovecotIMAP(t, d)
 	user := d.Users[0]
 	e := newEnvAt(t, icfg)
 	c, err := goimap.DialStartTLS(icfg.Addr, &goimap.Options{TLSConfig: icfg.TLS})

@@ -2,7 +2,6 @@ package webmail
 
 import (
 	"bytes"
-	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"html"
@@ -16,7 +15,6 @@ import (
 
 	goimap "github.com/emersion/go-imap/v2/imapclient"
 
-	"github.com/pematangsiantar/webmail/imapclient"
 	"github.com/pematangsiantar/webmail/testenv"
 )
 
@@ -106,11 +104,7 @@ func TestMIMEFixtures(t *testing.T) {
 
 func TestMIMEFixturesDovecot(t *testing.T) {
 	d := testenv.Dovecot(t)
-	icfg, err := imapclient.ParseURL(d.IMAP)
-	if err != nil {
-		t.Fatal(err)
-	}
-	icfg.TLS = &tls.Config{RootCAs: testenv.CAPool(t, d), ServerName: "localhost"}
+	icfg := dovecotIMAP(t, d)
 	user := d.Users[0]
 	e := newEnvAt(t, icfg)
 

@@ -2,7 +2,6 @@ package webmail
 
 import (
 	"context"
-	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -860,11 +859,7 @@ func TestDovecotPasswordExpired(t *testing.T) {
 	if d.Expired.Address == "" {
 		t.Fatal("the test stack has no expired user (WEBMAIL_TEST_EXPIRED_USER): restart it with the current .ci/stack")
 	}
-	icfg, err := imapclient.ParseURL(d.IMAP)
-	if err != nil {
-		t.Fatal(err)
-	}
-	icfg.TLS = &tls.Config{RootCAs: testenv.CAPool(t, d), ServerName: "localhost"}
+	icfg := dovecotIMAP(t, d)
 	e := newEnvAt(t, icfg)
 	b := e.browser()
 	if p := b.signIn(d.Expired.Address, "salah-"+d.Expired.Password); p.StatusCode != http.StatusUnauthorized {

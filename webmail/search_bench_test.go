@@ -1,7 +1,6 @@
 package webmail
 
 import (
-	"crypto/tls"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -27,11 +26,7 @@ const largeMessages = 100000
 // search reads the whole folder.
 func BenchmarkDovecotLarge(b *testing.B) {
 	d := testenv.Dovecot(b)
-	icfg, err := imapclient.ParseURL(d.IMAP)
-	if err != nil {
-		b.Fatal(err)
-	}
-	icfg.TLS = &tls.Config{RootCAs: testenv.CAPool(b, d), ServerName: "localhost"}
+	icfg := dovecotIMAP(b, d)
 	user := d.Bench
 	if user.Address == "" {
 		b.Fatal("WEBMAIL_TEST_BENCH_USER is not set")
