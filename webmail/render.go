@@ -3,8 +3,12 @@ package webmail
 import (
 	"bytes"
 	"fmt"
+	"html"
 	"html/template"
+	"io/fs"
 	"net/http"
+	"regexp"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -27,42 +31,64 @@ const (
 	viewMessageBody = "message_body.html"
 )
 
-// views are the parsed templates, one set per page.
+// views are the parsed templates: per language, one set per page.
 type views struct {
-	pages map[string]*template.Template
-	// keyHelp is the keyboard shortcuts' help of each language: it
-	// depends on nothing else, so it is rendered once, not on every page.
-	keyHelp map[string]template.HTML
+	pages map[string]map[string]*template.Template // language, page
 }
 
-// loadViews parses every page with the shared layout once and renders the
-// parts that depend on the language alone. A missing or broken template
-// fails here, at start-up.
+// reTranslation matches a translation without arguments in a template,
+// {{.T "key"}} or {{$.T "key"}}: the same text wherever it appears, so it
+// is put into each language's copy of the templates once, at start-up,
+// instead of being looked up (a method found by reflection) on every page.
+var reTranslation = regexp.MustCompile(`{{\$?\.T "([a-z0-9_.]+)"}}`)
+
+// loadViews parses every page with the shared layout once per language,
+// with the translations that take no arguments written in. A missing or
+// broken template fails here, at start-up.
 func loadViews(as *assets, cat *catalogue) (*views, error) {
 	funcs := template.FuncMap{"static": as.URL, "uid": uidString}
-	vs := &views{pages: map[string]*template.Template{}}
-	for _, p := range []string{viewLogin, viewMessageList, viewMessageShow, viewCompose, viewError, viewPassword, viewMessagePrint, viewActionConfirm, viewFolders} {
-		t, err := template.New(p).Funcs(funcs).ParseFS(templates.FS, "layout.html", "shell.html", "message_actions.html", p)
-		if err != nil {
-			return nil, fmt.Errorf("templates: %w", err)
-		}
-		if t.Lookup("content") == nil {
-			return nil, fmt.Errorf("templates: %s defines no content", p)
-		}
-		vs.pages[p] = t
-	}
-	t, err := template.New(viewMessageBody).Funcs(funcs).ParseFS(templates.FS, viewMessageBody)
-	if err != nil {
-		return nil, fmt.Errorf("templates: %w", err)
-	}
-	vs.pages[viewMessageBody] = t
-	vs.keyHelp = map[string]template.HTML{}
+	shared := []string{"layout.html", "shell.html", "message_actions.html"}
+	vs := &views{pages: map[string]map[string]*template.Template{}}
 	for _, lang := range languages {
-		var buf bytes.Buffer
-		if err := vs.pages[viewMessageList].ExecuteTemplate(&buf, "keyhelp", &basePage{Lang: lang, cat: cat}); err != nil {
-			return nil, fmt.Errorf("templates: keyhelp: %w", err)
+		vs.pages[lang] = map[string]*template.Template{}
+		parse := func(name string, files ...string) error {
+			t := template.New(name).Funcs(funcs)
+			for _, f := range files {
+				src, err := fs.ReadFile(templates.FS, f)
+				if err != nil {
+					return fmt.Errorf("templates: %w", err)
+				}
+				text := reTranslation.ReplaceAllStringFunc(string(src), func(action string) string {
+					msg := cat.T(lang, reTranslation.FindStringSubmatch(action)[1])
+					if strings.Contains(msg, "{{") {
+						return action // not template text: translated at run time
+					}
+					// Escaped for element text and quoted attribute
+					// values, the only places translations go.
+					return html.EscapeString(msg)
+				})
+				tf := t
+				if f != name {
+					tf = t.New(f)
+				}
+				if _, err := tf.Parse(text); err != nil {
+					return fmt.Errorf("templates: %s: %w", f, err)
+				}
+			}
+			if name != viewMessageBody && t.Lookup("content") == nil {
+				return fmt.Errorf("templates: %s defines no content", name)
+			}
+			vs.pages[lang][name] = t
+			return nil
 		}
-		vs.keyHelp[lang] = template.HTML(buf.String())
+		for _, p := range []string{viewLogin, viewMessageList, viewMessageShow, viewCompose, viewError, viewPassword, viewMessagePrint, viewActionConfirm, viewFolders} {
+			if err := parse(p, append(shared, p)...); err != nil {
+				return nil, err
+			}
+		}
+		if err := parse(viewMessageBody, viewMessageBody); err != nil {
+			return nil, err
+		}
 	}
 	return vs, nil
 }
@@ -70,9 +96,9 @@ func loadViews(as *assets, cat *catalogue) (*views, error) {
 // render executes a page into a buffer first, so a template error becomes
 // a clean 500 page instead of half a page.
 func (a *app) render(c echo.Context, status int, page string, data any) error {
-	t, ok := a.views.pages[page]
+	t, ok := a.views.pages[langOf(c)][page]
 	if !ok {
-		return fmt.Errorf("render: no page %q", page)
+		return fmt.Errorf("render: no page %q in %q", page, langOf(c))
 	}
 	name := "layout"
 	if page == viewMessageBody {

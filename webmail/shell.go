@@ -2,7 +2,6 @@ package webmail
 
 import (
 	"fmt"
-	"html/template"
 	"net/url"
 	"strconv"
 	"strings"
@@ -24,8 +23,6 @@ type shellPage struct {
 	// TitleCount: the title starts with the inbox's unread count
 	// (basePage.InboxUnread), kept current by static/live.js.
 	TitleCount bool
-	// KeyHelp is the keyboard shortcuts' help, rendered once per language.
-	KeyHelp template.HTML
 }
 
 // folderLink is one entry of the folder list.
@@ -58,7 +55,7 @@ func (a *app) folderName(lang string, f imapclient.Folder) string {
 // shell builds the frame of a signed-in page around the current folder.
 func (a *app) shell(c echo.Context, folders []imapclient.Folder, current, bodyClass string) shellPage {
 	lang := langOf(c)
-	p := shellPage{basePage: a.base(c, "", bodyClass), ComposeURL: "/compose", KeyHelp: a.views.keyHelp[lang]}
+	p := shellPage{basePage: a.base(c, "", bodyClass), ComposeURL: "/compose"}
 	// Not the reading view: its title is the message's subject.
 	p.TitleCount = !strings.HasPrefix(bodyClass, "page-message")
 	a.takeFlash(c, &p.basePage)
