@@ -210,6 +210,14 @@ func (a *app) messageAction(c echo.Context) error {
 		tr, err = sess.MoveTo(ctx, f.Folder, f.UIDs, imapclient.RoleArchive)
 	case "delete_forever", "empty":
 		return a.actionPermanent(c, f, folders, role)
+	case "uncopy":
+		// The Urungkan of a copy: the copies go for good, without a
+		// confirmation, as they are copies the user made a moment ago.
+		n, err := sess.DeleteForever(ctx, f.Folder, f.UIDs)
+		if err != nil {
+			return a.actionError(c, f, err)
+		}
+		return a.actionDone(c, f.Return, actionFlash{Key: doneKey("uncopied"), Count: n, Folder: f.Folder, Role: string(role)})
 	default:
 		return echo.ErrBadRequest
 	}
@@ -220,14 +228,18 @@ func (a *app) messageAction(c echo.Context) error {
 	if f.Action == "archive" && fl.Role == "" {
 		fl.Role = string(imapclient.RoleArchive) // created just now
 	}
-	if f.Action == "copy" {
-		fl.Key = doneKey("copied")
-	} else if len(tr.UIDs) > 0 {
+	if len(tr.UIDs) > 0 {
 		back := make([]uint32, 0, len(tr.UIDs))
 		for _, u := range tr.UIDs {
 			back = append(back, u)
 		}
 		fl.Undo = newUndo("move", tr.To, f.Folder, back, f.Return)
+		if f.Action == "copy" {
+			fl.Undo = newUndo("uncopy", tr.To, "", back, f.Return)
+		}
+	}
+	if f.Action == "copy" {
+		fl.Key = doneKey("copied")
 	}
 	return a.actionDone(c, f.Return, fl)
 }

@@ -191,6 +191,43 @@ func TestActionEveryKind(t *testing.T) {
 	}
 }
 
+// TestActionCopyUndo: the Urungkan of a copy deletes the copies, and only
+// them: the originals and the folder's other messages stay.
+func TestActionCopyUndo(t *testing.T) {
+	e := newEnv(t)
+	uids := seedInbox(e, "INBOX", 3)
+	if err := e.backend.CreateMailbox(acctTU.Address, "Arsip Rapat"); err != nil {
+		t.Fatal(err)
+	}
+	e.appendMessage(acctTU.Address, "Arsip Rapat", true, thisYear, plainMessage("a@b.id", acctTU.Address, "Sudah ada", "Isi", thisYear))
+	inbox, archive := folderState(t, e, acctTU, "INBOX"), folderState(t, e, acctTU, "Arsip Rapat")
+	b := e.browser()
+	b.mustSignIn(acctTU)
+	p := b.action(t, url.Values{"action": {"copy"}, "folder": {"INBOX"}, "to": {"Arsip Rapat"}, "return": {"/mail"}}, uids[0], uids[2])
+	if p.StatusCode != http.StatusSeeOther {
+		t.Fatalf("copy: %d", p.StatusCode)
+	}
+	list := b.get("/mail")
+	list.mustContain(t, "2 pesan disalin ke Arsip Rapat", ">Urungkan</button>")
+	if n := len(folderState(t, e, acctTU, "Arsip Rapat")); n != 3 {
+		t.Fatalf("%d messages in the target after the copy, want 3", n)
+	}
+	undo := undoFields(list)
+	if undo == nil || undo.Get("action") != "uncopy" || undo.Get("folder") != "Arsip Rapat" || undo.Get("uids") == "" {
+		t.Fatalf("undo form: %v", undo)
+	}
+	if p := b.post("/mail/action", undo); p.StatusCode != http.StatusSeeOther {
+		t.Fatalf("undo: %d", p.StatusCode)
+	}
+	b.get("/mail").mustContain(t, "2 salinan di Arsip Rapat dihapus")
+	if got := folderState(t, e, acctTU, "Arsip Rapat"); !maps.Equal(got, archive) {
+		t.Errorf("target after the undo: %v, want %v", got, archive)
+	}
+	if got := folderState(t, e, acctTU, "INBOX"); !maps.Equal(got, inbox) {
+		t.Errorf("inbox changed: %v, want %v", got, inbox)
+	}
+}
+
 func TestActionUndoRoundTrip(t *testing.T) {
 	e := newEnv(t)
 	uids := seedInbox(e, "INBOX", 5)
@@ -524,6 +561,30 @@ func TestActionDovecot(t *testing.T) {
 			post(url.Values{"action": {"move"}, "folder": {folder}, "to": {"INBOX"}, "uid": {strconv.Itoa(int(uids[3]))}})
 			if got := state(folder); !maps.Equal(got, minus(now, uids[1], uids[3])) {
 				t.Errorf("after delete and move: %v, want %v", got, minus(now, uids[1], uids[3]))
+			}
+			// Copy one to a folder of its own, then undo: the copy goes,
+			// nothing else does.
+			other := folder + " salinan"
+			withDovecot(t, icfg, acct, func(c *goimap.Client) { testenv.CreateMailbox(t, c, other) })
+			t.Cleanup(func() { withDovecot(t, icfg, acct, func(c *goimap.Client) { c.Delete(other).Wait() }) })
+			now = state(folder)
+			first := slices.Sorted(maps.Keys(now))[0] // the spam round trip gave new UIDs
+			post(url.Values{"action": {"copy"}, "folder": {folder}, "to": {other}, "return": {ret}, "uid": {strconv.Itoa(int(first))}})
+			if n := len(state(other)); n != 1 {
+				t.Fatalf("%d messages in %q after the copy, want 1", n, other)
+			}
+			undo = undoFields(b.get(ret))
+			if undo == nil || undo.Get("action") != "uncopy" || undo.Get("folder") != other {
+				t.Fatalf("undo of the copy: %v", undo)
+			}
+			if p := b.post("/mail/action", undo); p.StatusCode != http.StatusSeeOther {
+				t.Fatalf("undo of the copy: %d", p.StatusCode)
+			}
+			if n := len(state(other)); n != 0 {
+				t.Errorf("%d messages in %q after the undo, want 0", n, other)
+			}
+			if got := state(folder); !maps.Equal(got, now) {
+				t.Errorf("the original changed: %v, want %v", got, now)
 			}
 		})
 	}

@@ -64,7 +64,8 @@ func (a *app) routes(e *echo.Echo) {
 	// The toolbar of the list and of the reading view, the Urungkan
 	// button and the confirmation page: folder=, uid=… (or uids=1:5,9,
 	// or all=1&page_uids=), action=read|unread|flag|unflag|move|copy|
-	// delete|spam|notspam|archive|delete_forever|empty, to=, confirm=1,
+	// delete|spam|notspam|archive|delete_forever|empty|uncopy (the undo of
+	// a copy: the copies go for good), to=, confirm=1,
 	// return=/mail… (relative only).
 	mail.POST("/action", a.messageAction)
 	// Remote images of a message, on request (?u=URL&e=&k=&s=, signed by
