@@ -19,10 +19,13 @@ var (
 	// ErrUnavailable means the server could not be reached or used: dial or
 	// TLS failure, a timeout, the context ended, 421 (service closing), a
 	// temporary failure of authentication (454 4.7.0, RFC 4954 section 6),
-	// or the connection dropped. Nothing was sent, except when the
-	// connection dropped after the whole message was written and before
-	// the server's reply to it (RFC 5321 section 4.1.1.4 allows no better).
+	// or the connection dropped. Nothing was sent.
 	ErrUnavailable = errors.New("smtp: server unavailable")
+	// ErrMaybeSent means the connection broke while the end of the
+	// message went out or its reply was awaited: the server may have
+	// taken the message, and nobody can tell (RFC 5321 section 4.1.1.4
+	// allows no better). Sending it again may deliver it twice.
+	ErrMaybeSent = errors.New("smtp: connection lost at the end of the message; it may have been delivered")
 	// ErrTooLarge means the message is larger than the server accepts: its
 	// known size is over the advertised SIZE (checked before anything is
 	// sent), the stream grew past SIZE (the transfer is cut, nothing is
@@ -157,6 +160,9 @@ const (
 	KindRejected
 	// KindConfig: a set-up problem only the deployer can fix.
 	KindConfig
+	// KindMaybeSent: the connection broke at the end of the message; it
+	// may have been delivered (ErrMaybeSent).
+	KindMaybeSent
 
 	// KindRecipientUnknown: no such mailbox (550 5.1.1).
 	KindRecipientUnknown
@@ -185,6 +191,7 @@ var kindNames = [...]string{
 	KindRecipients:          "recipients",
 	KindRejected:            "rejected",
 	KindConfig:              "config",
+	KindMaybeSent:           "maybe_sent",
 	KindRecipientUnknown:    "recipient_unknown",
 	KindRecipientInvalid:    "recipient_invalid",
 	KindRecipientNotAllowed: "recipient_not_allowed",
@@ -216,6 +223,8 @@ func Classify(err error) Kind {
 		return KindConfig
 	case errors.Is(err, ErrAuthFailed):
 		return KindAuthFailed
+	case errors.Is(err, ErrMaybeSent):
+		return KindMaybeSent
 	case errors.Is(err, ErrUnavailable):
 		return KindUnavailable
 	case errors.Is(err, ErrTooLarge):

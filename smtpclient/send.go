@@ -175,6 +175,11 @@ func (s *session) send(username, password, from string, to []string, size int64,
 		return s.fail("sending the message", err, nil)
 	}
 	if err := w.Close(); err != nil {
+		var se *smtp.SMTPError
+		if !errors.As(err, &se) && (s.ctx.Err() != nil || isConnError(err)) {
+			// The final dot may have reached the server.
+			return fmt.Errorf("%w: end of DATA: %w", ErrMaybeSent, err)
+		}
 		return s.fail("end of DATA", err, dataSentinel)
 	}
 	// The server has taken the message: from here on nothing may turn

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 )
 
@@ -437,5 +438,59 @@ func TestSendTimeout(t *testing.T) {
 		if !errors.Is(err, ErrUnavailable) || !errors.Is(err, context.DeadlineExceeded) || d > 3*time.Second {
 			t.Errorf("%v, context deadline 300ms: %v after %v, want ErrUnavailable and DeadlineExceeded", sec, err, d)
 		}
+	}
+}
+
+// droppingSession is a go-smtp session that takes the whole message and
+// then drops the connection instead of answering it, as a server that
+// crashes or a network that fails at that moment does.
+type droppingSession struct {
+	conn     *smtp.Conn
+	received chan []byte
+}
+
+func (s *droppingSession) AuthMechanisms() []string { return []string{sasl.Plain} }
+func (s *droppingSession) Auth(string) (sasl.Server, error) {
+	return sasl.NewPlainServer(func(string, string, string) error { return nil }), nil
+}
+func (s *droppingSession) Mail(string, *smtp.MailOptions) error { return nil }
+func (s *droppingSession) Rcpt(string, *smtp.RcptOptions) error { return nil }
+func (s *droppingSession) Reset()                               {}
+func (s *droppingSession) Logout() error                        { return nil }
+func (s *droppingSession) Data(r io.Reader) error {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	s.received <- b
+	s.conn.Conn().Close()
+	return nil
+}
+
+// TestSendConnectionLostAfterData: a connection lost once the whole
+// message is out is ErrMaybeSent (KindMaybeSent), not "unavailable": the
+// server may have delivered it, and the user must not simply send again.
+func TestSendConnectionLostAfterData(t *testing.T) {
+	received := make(chan []byte, 1)
+	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
+		return &droppingSession{conn: c, received: received}, nil
+	}))
+	srv.Domain = "mail.example.net"
+	srv.AllowInsecureAuth = true
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	defer srv.Close()
+
+	cfg := Config{Addr: ln.Addr().String(), Security: SecurityNone, Hello: testHello, Timeout: 5 * time.Second}
+	msg := smallMessage("u@example.net", "v@example.net", token())
+	err = Send(t.Context(), cfg, "u@example.net", "pw", Envelope{From: "u@example.net", To: []string{"v@example.net"}}, 0, bytes.NewReader(msg))
+	if !errors.Is(err, ErrMaybeSent) || errors.Is(err, ErrUnavailable) || Classify(err) != KindMaybeSent {
+		t.Fatalf("connection lost after the message: %v (kind %v), want ErrMaybeSent", err, Classify(err))
+	}
+	if got := <-received; !bytes.Equal(got, msg) {
+		t.Errorf("the server got %d bytes, want the whole message (%d)", len(got), len(msg))
 	}
 }

@@ -128,8 +128,11 @@ func (j *composeJob) sendFailed(err error, rc recipients, parts []keptPart) erro
 	j.a.log.Warn("send failed", "event", "send_failed", "account", j.account, "ip", ipString(clientAddr(j.c)),
 		"kind", kind.String(), "err", err)
 	outcome := "failed"
-	if kind == smtpclient.KindRecipients {
+	switch kind {
+	case smtpclient.KindRecipients:
 		outcome = "refused"
+	case smtpclient.KindMaybeSent:
+		outcome = "maybe_sent"
 	}
 	j.a.metrics.sends.WithLabelValues(outcome).Inc()
 	status, key := http.StatusBadGateway, "compose.error.send_failed"
@@ -150,6 +153,10 @@ func (j *composeJob) sendFailed(err error, rc recipients, parts []keptPart) erro
 		status, key = http.StatusUnprocessableEntity, "compose.error.rejected"
 	case smtpclient.KindConfig:
 		status, key = http.StatusServiceUnavailable, "compose.error.smtp_config"
+	case smtpclient.KindMaybeSent:
+		// Kept as a draft like any failure, but the user is told not to
+		// send it again blindly; it is not copied to Sent.
+		status, key = http.StatusBadGateway, "compose.error.maybe_sent"
 	}
 	var refused []refusedRecipient
 	var rs *smtpclient.RecipientsError

@@ -42,7 +42,7 @@ func newMetrics(reg prometheus.Registerer, cache *imapclient.Cache) (*metrics, e
 		}, []string{"outcome"}),
 		sends: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "webmail_sends_total",
-			Help: "Messages submitted by outcome: ok, refused (by the SMTP server), failed (kept as a draft).",
+			Help: "Messages submitted by outcome: ok, refused (a recipient), maybe_sent (connection lost at the end), failed (kept as a draft).",
 		}, []string{"outcome"}),
 		passwords: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "webmail_password_changes_total",
