@@ -81,8 +81,9 @@ type User struct {
 	Address, Password string
 }
 
-// unavailable skips the test, or fails it under CI.
-func unavailable(t testing.TB, what string) {
+// Unavailable skips the test because a real server it needs is not
+// configured, or fails it when CI is set: in CI nothing is skipped.
+func Unavailable(t testing.TB, what string) {
 	t.Helper()
 	if os.Getenv("CI") != "" {
 		t.Fatalf("%s (CI is set: a missing test server is a failure)", what)
@@ -96,7 +97,7 @@ func unavailable(t testing.TB, what string) {
 func Dovecot(t testing.TB) *Server {
 	t.Helper()
 	if os.Getenv("WEBMAIL_TEST_IMAP") == "" {
-		unavailable(t, "real Dovecot not configured: run .ci/stack start DIR and source DIR/env")
+		Unavailable(t, "real Dovecot not configured: run .ci/stack start DIR and source DIR/env")
 		return nil
 	}
 	s, err := fromEnv()
@@ -242,7 +243,7 @@ type LDAPUser struct {
 func LDAP(t testing.TB) *LDAPServer {
 	t.Helper()
 	if os.Getenv("WEBMAIL_TEST_LDAP") == "" {
-		unavailable(t, "real OpenLDAP not configured: run .ci/stack start DIR and source DIR/env")
+		Unavailable(t, "real OpenLDAP not configured: run .ci/stack start DIR and source DIR/env")
 		return nil
 	}
 	s, err := ldapFromEnv()
@@ -316,7 +317,7 @@ func Chromium(t testing.TB) string {
 	t.Helper()
 	p := os.Getenv("WEBMAIL_TEST_CHROMIUM")
 	if p == "" {
-		unavailable(t, "headless Chromium not configured: set WEBMAIL_TEST_CHROMIUM=/usr/bin/chromium")
+		Unavailable(t, "headless Chromium not configured: set WEBMAIL_TEST_CHROMIUM=/usr/bin/chromium")
 		return ""
 	}
 	fi, err := os.Stat(p)
@@ -351,7 +352,7 @@ func CAPool(t testing.TB, s *Server) *x509.CertPool {
 func (s *Server) Seed(t testing.TB, address string, n int, mailbox string) {
 	t.Helper()
 	if s.Stack == "" || s.StackScript == "" {
-		unavailable(t, "WEBMAIL_TEST_STACK and WEBMAIL_TEST_STACK_SCRIPT are not set: cannot seed mail")
+		Unavailable(t, "WEBMAIL_TEST_STACK and WEBMAIL_TEST_STACK_SCRIPT are not set: cannot seed mail")
 		return
 	}
 	if mailbox == "" {
